@@ -1,0 +1,96 @@
+"""The ordered pipeline of stages and the `extract` entry point.
+
+A stage is a callable taking a Document and returning it with one more kind
+of annotation.  Stages only read what earlier stages wrote and keep their
+models in module-level caches that load on first use, so importing hadath
+stays cheap.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from hadath.document import Document
+from hadath.text.sentences import sentences
+from hadath.text.tokens import tokenize
+
+Stage = Callable[[Document], Document]
+
+
+def normalise_stage(doc: Document) -> Document:
+    """Compute the normalised matching view (and its offset map)."""
+    doc.norm  # noqa: B018 - computed and cached on first access
+    return doc
+
+
+def _stages() -> list[Stage]:
+    # Imported here so that `import hadath` does not load every model.
+    from hadath import entities, events, places, quotes, sources, times
+
+    return [
+        normalise_stage,
+        sentences,
+        tokenize,
+        entities.annotate,
+        times.annotate,
+        places.annotate,
+        sources.annotate,
+        quotes.annotate,
+        events.annotate,
+    ]
+
+
+def _title_stages() -> list[Stage]:
+    from hadath import entities, places, sources, times
+
+    return [normalise_stage, sentences, tokenize, entities.annotate, times.annotate,
+            places.annotate, sources.annotate]
+
+
+_PIPELINE: list[Stage] | None = None
+_TITLE_PIPELINE: list[Stage] | None = None
+
+
+def default_stages() -> list[Stage]:
+    global _PIPELINE
+    if _PIPELINE is None:
+        _PIPELINE = _stages()
+    return _PIPELINE
+
+
+def run(doc: Document, stages: Sequence[Stage] | None = None) -> Document:
+    """Run `stages` (default: the full pipeline) over `doc`, title included."""
+    global _TITLE_PIPELINE
+    if stages is None:
+        stages = default_stages()
+        if doc.title and doc.title.strip():
+            if _TITLE_PIPELINE is None:
+                _TITLE_PIPELINE = _title_stages()
+            title_doc = Document(doc.title, id=doc.id, date=doc.date)
+            title_doc.reference_date = doc.reference_date
+            title_doc.meta["is_title"] = True
+            for stage in _TITLE_PIPELINE:
+                stage(title_doc)
+            doc.title_doc = title_doc
+    for stage in stages:
+        stage(doc)
+    return doc
+
+
+def extract(
+    text: str,
+    title: str | None = None,
+    date: str | None = None,
+    id: str | None = None,
+    source: str | None = None,
+    url: str | None = None,
+    reference_date: str | None = None,
+) -> Document:
+    """Annotate one article and return its Document (`.to_dict()` for JSON).
+
+    `date` is the article's publication date; `reference_date` (the CLI's
+    `--date`) is used for relative expressions only when `date` is absent.
+    """
+    doc = Document(text, title=title, id=id, date=date, source=source, url=url)
+    doc.reference_date = date or reference_date
+    return run(doc)

@@ -1,0 +1,9 @@
+"""times stage (being built; see its issue)."""
+
+from __future__ import annotations
+
+from hadath.document import Document
+
+
+def annotate(doc: Document) -> Document:
+    return doc
