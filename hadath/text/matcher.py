@@ -9,13 +9,12 @@ token, so matching costs a few look-ups a token whatever the lexicon size.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from hadath.document import Token
-from hadath.text.normalise import normalise_string
+from hadath.text.normalise import normalise, normalise_string
 from hadath.text.tokens import split_article, suffix_variants, tokenize_normalised, variants
-from hadath.text.normalise import normalise
 
 _END = "\x00"  # trie key that holds the payloads of a complete phrase
 
@@ -58,14 +57,18 @@ class PhraseMatcher:
 
     def match_at(self, tokens: Sequence[Token], i: int) -> tuple[int, list[Any]] | None:
         """Longest phrase starting at token i: (end index, payloads) or None."""
-        best: tuple[int, list[Any]] | None = None
+        m = self._match_at(tokens, i)
+        return None if m is None else (m[0], m[1])
+
+    def _match_at(self, tokens: Sequence[Token], i: int) -> tuple[int, list[Any], str] | None:
+        best: tuple[int, list[Any], str] | None = None
         for reading in self._first_readings(tokens[i]):
             node = self.trie.get(reading)
             if node is None:
                 continue
             j = i + 1
             if _END in node and (best is None or j > best[0]):
-                best = (j, node[_END])
+                best = (j, node[_END], reading)
             while j < len(tokens) and tokens[j].sentence == tokens[i].sentence:
                 t = tokens[j]
                 nxt = node.get(t.norm)
@@ -76,25 +79,69 @@ class PhraseMatcher:
                 node = nxt
                 j += 1
                 if _END in node and (best is None or j > best[0]):
-                    best = (j, node[_END])
+                    best = (j, node[_END], reading)
         return best
 
-    def find(self, tokens: Sequence[Token]) -> list[tuple[int, int, list[Any]]]:
-        """Non-overlapping longest matches, left to right: (i, j, payloads)."""
-        out = []
+    def _iter_matches(self, tokens: Sequence[Token]) -> Iterator[tuple[int, int, list[Any], str]]:
         i = 0
         n = len(tokens)
         trie = self.trie
         while i < n:
             tok = tokens[i]
             if tok.is_word and any(r in trie for r in self._first_readings(tok)):
-                m = self.match_at(tokens, i)
+                m = self._match_at(tokens, i)
                 if m is not None:
-                    out.append((i, m[0], m[1]))
+                    yield i, m[0], m[1], m[2]
                     i = m[0]
                     continue
             i += 1
-        return out
+
+    def find(self, tokens: Sequence[Token]) -> list[tuple[int, int, list[Any]]]:
+        """Non-overlapping longest matches, left to right: (i, j, payloads)."""
+        return [(i, j, p) for i, j, p, _ in self._iter_matches(tokens)]
+
+    def find_spans(
+        self, text: str, tokens: Sequence[Token]
+    ) -> list[tuple[int, int, int, int, list[Any]]]:
+        """Like `find`, with character offsets that leave out proclitics.
+
+        Returns (start, end, i, j, payloads): "لوزارة الخارجية" gives the
+        span of "وزارة الخارجية"; the article is kept ("بالعراق" → "العراق").
+        """
+        return [
+            (clitic_start(text, tokens[i], reading), tokens[j - 1].end, i, j, payloads)
+            for i, j, payloads, reading in self._iter_matches(tokens)
+        ]
+
+
+def clitic_start(text: str, tok: Token, reading: str) -> int:
+    """Original offset where `reading` (a variant of tok.norm) begins.
+
+    Proclitic letters in front of the reading are skipped; the article ال
+    stays in the span.  For ل + ال ("للجيش") the whole token is kept, since
+    the article's alef is elided and no sub-span spells the word.
+    """
+    norm = tok.norm
+    k = norm.find(reading) if not norm.startswith(reading) else 0
+    if k <= 0:
+        return tok.start
+    if norm[:k].endswith("ال"):
+        k -= 2
+    elif norm[:k].endswith("لل"):
+        return tok.start
+    if k <= 0:
+        return tok.start
+    # Walk the original characters, counting only those that survive
+    # normalisation (diacritics and tatweel do not).
+    pos = tok.start
+    seen = 0
+    while pos < tok.end and seen < k:
+        if normalise_string(text[pos]):
+            seen += 1
+        pos += 1
+    while pos < tok.end and not normalise_string(text[pos]):
+        pos += 1
+    return pos
 
 
 def normalised_set(words: Iterable[str]) -> frozenset[str]:

@@ -100,6 +100,17 @@ class NormalisedText:
         return os_ + (pos - ns) if nl == ol else os_ + ol
 
 
+_MARK = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")
+
+
+def extend_over_marks(text: str, end: int) -> int:
+    """Move `end` past diacritics and tatweel that belong to the last letter."""
+    n = len(text)
+    while end < n and _MARK.match(text, end):
+        end += 1
+    return end
+
+
 def normalise_string(text: str) -> str:
     """The normalised form alone (for lexicon entries and queries)."""
     return _SPECIAL.sub(lambda m: _expansion(m.group()), text).translate(_TABLE).lower()

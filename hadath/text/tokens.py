@@ -16,7 +16,7 @@ from functools import lru_cache
 import regex
 
 from hadath.document import Document, Token
-from hadath.text.normalise import NormalisedText
+from hadath.text.normalise import NormalisedText, extend_over_marks
 
 # Arabic letters (after normalisation), digits with decimal or thousands
 # separators, Latin words, and any other non-space character on its own.
@@ -90,6 +90,7 @@ def tokenize_normalised(norm: NormalisedText) -> list[Token]:
         s, e = m.span()
         if not identity:
             s, e = norm.to_original(s, e)
+            e = extend_over_marks(norm.original, e)
         word = m.group()
         kind = m.lastgroup
         if kind == "ar":
