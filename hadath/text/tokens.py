@@ -65,7 +65,7 @@ def variants(norm: str) -> tuple[str, ...]:
     if len(rest) > 3 and rest[0] in "بلك":
         out.append(rest[1:])
     seen: set[str] = set()
-    return tuple(v for v in out if len(v) >= 2 and not (v in seen or seen.add(v)))
+    return tuple(v for v in out if (len(v) >= 2 or v is norm) and not (v in seen or seen.add(v)))
 
 
 @lru_cache(maxsize=200_000)
