@@ -1,0 +1,323 @@
+"""Cross-report event deduplication: article-level events to canonical events.
+
+Reports of one event — the same type, dates within a day, places within a
+few kilometres, compatible actors — become one canonical event that lists
+every report and source and keeps the lowest casualty figures (ACLED's
+conservative practice).  Assignment is incremental: each new report is
+compared with the canonical events already stored, so ingest can dedup as it
+goes and a later batch joins the events of an earlier one.  Clusters cannot
+chain: a report joins a canonical event only if the whole cluster still
+spans at most MAX_DAY_SPAN days and it is near the cluster's best place.
+
+Where evidence is thin (no place, or only a country/province, or no exact
+day) a merge needs more: the same article or a near-duplicate article (a
+rewrite of one agency story, found by MinHash LSH), or a positive actor
+match.  Two air strikes reported in "Syria" on one day stay two events.
+
+No library implements event-record deduplication with these rules (record
+linkage libraries learn generic string similarity), so it is written here.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from datetime import date, timedelta
+from typing import Any
+
+from sqlalchemy import Connection, and_, delete, or_, select, update
+
+from hadath.store.models import articles, canonical_events, events
+from hadath.text.normalise import normalise_string
+
+MAX_DAY_SPAN = 1  # days between the earliest and latest report of one event
+MAX_KM = 10.0  # distance between two precisely located reports of one event
+
+FINE_FEATURES = frozenset({"city", "district", "landmark"})
+# Precision of a place, most precise first (a merged event keeps the best).
+FEATURE_RANK = {"landmark": 0, "district": 1, "city": 2, "region": 3, "admin1": 4, "country": 5}
+STATUS_RANK = {"occurred": 0, "attempted": 1, "planned": 2, "threatened": 3, "denied": 4}
+
+
+def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * 6371.0 * math.asin(math.sqrt(min(1.0, a)))
+
+
+def _day(value: str | None) -> date | None:
+    try:
+        return date.fromisoformat(value) if value and len(value) == 10 else None
+    except ValueError:
+        return None
+
+
+def party_key(party: dict[str, Any]) -> str:
+    """Normalised name of an actor/recipient, with the article dropped."""
+    norm = normalise_string(party.get("text") or "").strip()
+    return " ".join(w[2:] if w.startswith("ال") and len(w) > 4 else w for w in norm.split())
+
+
+def _party_match(a: dict[str, Any], b: dict[str, Any]) -> bool:
+    ka, kb = a.get("key") or party_key(a), b.get("key") or party_key(b)
+    if ka and kb and (ka == kb or (min(len(ka), len(kb)) >= 3 and (ka in kb or kb in ka))):
+        return True
+    sa, sb = a.get("sector"), b.get("sector")
+    ca, cb = a.get("country"), b.get("country")
+    return bool(sa and sb and ca and cb and sa == sb and ca == cb)
+
+
+def parties_relation(xs: list[dict[str, Any]], ys: list[dict[str, Any]]) -> int:
+    """1 when some party matches, 0 when a side is unknown, -1 on conflict."""
+    if not xs or not ys:
+        return 0
+    return 1 if any(_party_match(x, y) for x in xs for y in ys) else -1
+
+
+def _fine(p: dict[str, Any]) -> bool:
+    return p.get("place_feature") in FINE_FEATURES and p.get("lat") is not None and p.get("lon") is not None
+
+
+def place_relation(r: dict[str, Any], c: dict[str, Any]) -> str:
+    """How two places relate: near, contains, same_area, unknown or far."""
+    if not r.get("country") or not c.get("country"):
+        return "unknown"
+    if r["country"] != c["country"]:
+        return "far"
+    if _fine(r) and _fine(c):
+        return "near" if haversine_km(r["lat"], r["lon"], c["lat"], c["lon"]) <= MAX_KM else "far"
+    if _fine(r) or _fine(c):
+        fine, coarse = (r, c) if _fine(r) else (c, r)
+        if coarse.get("place_feature") == "country":
+            return "contains"
+        if coarse.get("admin1") and fine.get("admin1") == coarse.get("admin1"):
+            return "contains"
+        return "far"
+    if r.get("geonameid") is not None and r.get("geonameid") == c.get("geonameid"):
+        return "same_area"
+    if (r.get("place_feature"), r.get("admin1")) == (c.get("place_feature"), c.get("admin1")):
+        return "same_area"
+    return "far"
+
+
+def match_score(report: dict[str, Any], cand: dict[str, Any], related: bool) -> float | None:
+    """A score for merging `report` into canonical `cand`, or None if it must not.
+
+    `related` says the candidate already holds a report from the same article
+    or a near-duplicate of it.
+    """
+    if report["type"] != cand["type"]:
+        return None
+    d, lo, hi = _day(report.get("date")), _day(cand.get("date_min")), _day(cand.get("date_max"))
+    precise_days = d is not None and lo is not None and hi is not None
+    if precise_days:
+        assert d is not None and lo is not None and hi is not None
+        if (max(hi, d) - min(lo, d)).days > MAX_DAY_SPAN:
+            return None
+    elif not related:
+        return None
+    elif report.get("date") and cand.get("date"):
+        a, b = report["date"], cand["date"]
+        if not (a.startswith(b) or b.startswith(a)):
+            return None
+    actors = parties_relation(report.get("actors") or [], cand.get("actors") or [])
+    recipients = parties_relation(report.get("recipients") or [], cand.get("recipients") or [])
+    if actors < 0 or recipients < 0:
+        return None
+    positive = actors > 0 or recipients > 0
+    place = place_relation(report, cand)
+    if place == "far":
+        return None
+    if place == "near":
+        score = 3.0
+    elif place in ("contains", "same_area"):
+        if not (positive or related):
+            return None
+        score = 2.0
+    else:  # unknown place on at least one side
+        if not related:
+            return None
+        score = 1.0
+    return score + actors + recipients + (2.0 if related else 0.0) + (0.5 if precise_days else 0.0)
+
+
+def _merge_parties(old: list[dict[str, Any]], new: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    out = list(old)
+    for p in new:
+        if not any(_party_match(p, q) for q in out):
+            out.append(p)
+    return out
+
+
+def _parties(items: list[dict[str, Any]] | None) -> list[dict[str, Any]]:
+    return [
+        {"text": p.get("text"), "sector": p.get("sector"), "country": p.get("country"),
+         "key": party_key(p)}
+        for p in items or [] if p.get("text")
+    ]
+
+
+def _min_known(a: int | None, b: int | None) -> int | None:
+    known = [x for x in (a, b) if x is not None]
+    return min(known) if known else None
+
+
+def _source_entry(report: dict[str, Any]) -> dict[str, Any]:
+    return {k: report.get(k) for k in ("event_id", "article_id", "source", "url", "title", "article_date")}
+
+
+def _canonical_id(event_id: str) -> str:
+    return "c" + hashlib.sha1(event_id.encode("utf-8")).hexdigest()[:15]
+
+
+def _new_canonical(report: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "id": _canonical_id(report["event_id"]),
+        "type": report["type"],
+        "mode": report.get("mode"),
+        "acled_event_type": report.get("acled_event_type"),
+        "acled_sub_event_type": report.get("acled_sub_event_type"),
+        "status": report.get("status"),
+        "date": report.get("date"),
+        "date_precision": report.get("date_precision"),
+        "date_min": report.get("date") if _day(report.get("date")) else None,
+        "date_max": report.get("date") if _day(report.get("date")) else None,
+        "place": report.get("place"),
+        "place_name": report.get("place_name"),
+        "country": report.get("country"),
+        "admin1": report.get("admin1"),
+        "lat": report.get("lat"),
+        "lon": report.get("lon"),
+        "fatalities": report.get("fatalities"),
+        "injured": report.get("injured"),
+        "confidence": report.get("confidence"),
+        "actors": _parties(report.get("actors")),
+        "recipients": _parties(report.get("recipients")),
+        "trigger": report.get("trigger"),
+        "n_reports": 1,
+        "n_articles": 1,
+        "sources": [_source_entry(report)],
+        "first_article_id": report["article_id"],
+    }
+
+
+def _merged(c: dict[str, Any], r: dict[str, Any]) -> dict[str, Any]:
+    """Canonical `c` with report `r` added."""
+    out = dict(c)
+    out["n_reports"] = c["n_reports"] + 1
+    sources = list(c.get("sources") or []) + [_source_entry(r)]
+    out["sources"] = sources
+    out["n_articles"] = len({s.get("article_id") for s in sources})
+    out["fatalities"] = _min_known(c.get("fatalities"), r.get("fatalities"))
+    out["injured"] = _min_known(c.get("injured"), r.get("injured"))
+    out["confidence"] = max(c.get("confidence") or 0.0, r.get("confidence") or 0.0)
+    out["actors"] = _merge_parties(c.get("actors") or [], _parties(r.get("actors")))
+    out["recipients"] = _merge_parties(c.get("recipients") or [], _parties(r.get("recipients")))
+    if STATUS_RANK.get(r.get("status") or "", 9) < STATUS_RANK.get(c.get("status") or "", 9):
+        out["status"] = r.get("status")
+    if not c.get("mode") and r.get("mode"):
+        out["mode"] = r["mode"]
+    if not c.get("acled_event_type") and r.get("acled_event_type"):
+        out["acled_event_type"] = r["acled_event_type"]
+        out["acled_sub_event_type"] = r.get("acled_sub_event_type")
+    d = _day(r.get("date"))
+    if d is not None:
+        lo, hi = _day(c.get("date_min")), _day(c.get("date_max"))
+        lo = min(lo, d) if lo else d
+        hi = max(hi, d) if hi else d
+        out["date_min"], out["date_max"] = lo.isoformat(), hi.isoformat()
+        # ACLED dates an event by its earliest reported day.
+        out["date"], out["date_precision"] = lo.isoformat(), "day"
+    elif not c.get("date") and r.get("date"):
+        out["date"], out["date_precision"] = r["date"], r.get("date_precision")
+    rank_r = FEATURE_RANK.get(r.get("place_feature") or "", 9) if r.get("country") else 10
+    rank_c = FEATURE_RANK.get((c.get("place") or {}).get("feature") or "", 9) if c.get("country") else 10
+    if rank_r < rank_c:
+        for k in ("place", "place_name", "country", "admin1", "lat", "lon"):
+            out[k] = r.get(k)
+    return out
+
+
+def _cand_view(c: dict[str, Any]) -> dict[str, Any]:
+    """A canonical row with the place fields `place_relation` reads."""
+    place = c.get("place") or {}
+    return {**c, "place_feature": place.get("feature"), "geonameid": place.get("geonameid")}
+
+
+_CANON_COLS = [col.name for col in canonical_events.columns]
+
+
+def assign(conn: Connection, report: dict[str, Any]) -> str:
+    """Attach one stored article-level event to a canonical event; return its id.
+
+    `report` holds the event's flat columns plus article_id, dup_group,
+    source, url, title and article_date.
+    """
+    t = report["type"]
+    conds = []
+    d = _day(report.get("date"))
+    if d is not None:
+        lo = (d - timedelta(days=MAX_DAY_SPAN)).isoformat()
+        hi = (d + timedelta(days=MAX_DAY_SPAN)).isoformat()
+        conds.append(and_(canonical_events.c.date_min <= hi, canonical_events.c.date_max >= lo))
+    group_ids = [report["article_id"]] + ([report["dup_group"]] if report.get("dup_group") else [])
+    related_q = (
+        select(events.c.canonical_id)
+        .join(articles, articles.c.id == events.c.article_id)
+        .where(events.c.type == t, events.c.canonical_id.is_not(None),
+               or_(articles.c.id.in_(group_ids), articles.c.dup_group.in_(group_ids)))
+        .distinct()
+    )
+    related = {row[0] for row in conn.execute(related_q)}
+    if related:
+        conds.append(canonical_events.c.id.in_(related))
+    best: tuple[float, dict[str, Any]] | None = None
+    if conds:
+        rows = conn.execute(
+            select(canonical_events).where(canonical_events.c.type == t, or_(*conds))
+        ).mappings()
+        for row in rows:
+            cand = _cand_view(dict(row))
+            score = match_score(report, cand, cand["id"] in related)
+            if score is not None and (best is None or score > best[0]):
+                best = (score, dict(row))
+    if best is None:
+        canon = _new_canonical(report)
+        conn.execute(canonical_events.insert().values(**canon))
+    else:
+        canon = _merged(best[1], report)
+        values = {k: canon[k] for k in _CANON_COLS if k != "id"}
+        conn.execute(update(canonical_events).where(canonical_events.c.id == canon["id"]).values(**values))
+    conn.execute(update(events).where(events.c.id == report["event_id"]).values(canonical_id=canon["id"]))
+    return canon["id"]
+
+
+def report_from_row(row: dict[str, Any]) -> dict[str, Any]:
+    """A dedup report from a joined events+articles row (see `rebuild`)."""
+    return {**row, "event_id": row["id"]}
+
+
+def rebuild(conn: Connection) -> tuple[int, int]:
+    """Recompute every canonical event from the stored reports.
+
+    Reports are replayed in ingest order, so the result equals what
+    incremental assignment gives.  Returns (reports, canonical events).
+    """
+    conn.execute(update(events).values(canonical_id=None))
+    conn.execute(delete(canonical_events))
+    q = (
+        select(
+            events, articles.c.dup_group, articles.c.source, articles.c.url,
+            articles.c.title, articles.c.date.label("article_date"),
+        )
+        .join(articles, articles.c.id == events.c.article_id)
+        .order_by(articles.c.seq, events.c.idx)
+    )
+    rows = [dict(r) for r in conn.execute(q).mappings()]
+    for row in rows:
+        row["place"] = (row.get("data") or {}).get("place")
+        row["trigger"] = (row.get("data") or {}).get("trigger")
+        assign(conn, report_from_row(row))
+    n_canon = conn.execute(select(canonical_events.c.id)).all()
+    return len(rows), len(n_canon)

@@ -1,0 +1,78 @@
+"""Near-duplicate articles (rewrites of one agency story) by MinHash LSH.
+
+Signatures are datasketch MinHashes of word 3-shingles of the normalised
+text, stored with each article (so the index survives restarts and a
+resumed ingest sees what earlier runs stored); the LSH index itself lives in
+memory and is rebuilt from the stored signatures on first use.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from datasketch import MinHash, MinHashLSH
+
+from hadath.text.normalise import normalise_string
+
+NUM_PERM = 128
+THRESHOLD = 0.5  # estimated Jaccard of 3-shingle sets for "same story"
+SHINGLE = 3
+MIN_WORDS = 20  # shorter texts are too small to call near-duplicates
+
+
+def shingles(title: str | None, text: str) -> set[bytes]:
+    words = normalise_string(text).split()
+    if len(words) < MIN_WORDS:
+        return set()
+    return {" ".join(words[i : i + SHINGLE]).encode("utf-8") for i in range(len(words) - SHINGLE + 1)}
+
+
+def signature(title: str | None, text: str) -> MinHash | None:
+    sh = shingles(title, text)
+    if not sh:
+        return None
+    m = MinHash(num_perm=NUM_PERM)
+    m.update_batch(list(sh))
+    return m
+
+
+def to_bytes(m: MinHash) -> bytes:
+    # datasketch hash values are below 2**32: four bytes each suffice.
+    return m.hashvalues.astype(np.uint32).tobytes()
+
+
+def from_bytes(data: bytes) -> MinHash:
+    values = np.frombuffer(data, dtype=np.uint32).astype(np.uint64)
+    return MinHash(num_perm=NUM_PERM, hashvalues=values)
+
+
+class NearDuplicateIndex:
+    """Article id -> near-duplicate group id, by MinHash LSH."""
+
+    def __init__(self) -> None:
+        self.lsh = MinHashLSH(threshold=THRESHOLD, num_perm=NUM_PERM)
+        self.groups: dict[str, str] = {}
+        self.sigs: dict[str, MinHash] = {}
+
+    def add_stored(self, article_id: str, group: str | None, data: bytes | None) -> None:
+        if data is None or article_id in self.sigs:
+            return
+        m = from_bytes(data)
+        self.lsh.insert(article_id, m)
+        self.sigs[article_id] = m
+        self.groups[article_id] = group or article_id
+
+    def group_of(self, article_id: str, m: MinHash | None) -> str:
+        """The group of a new article (its own id if it has no near-duplicate); indexes it."""
+        if m is None:
+            return article_id
+        best, best_j = None, THRESHOLD
+        for other in self.lsh.query(m):
+            j = m.jaccard(self.sigs[other])
+            if j >= best_j:
+                best, best_j = other, j
+        group = self.groups[best] if best is not None else article_id
+        if article_id not in self.sigs:
+            self.lsh.insert(article_id, m)
+            self.sigs[article_id] = m
+            self.groups[article_id] = group
+        return group

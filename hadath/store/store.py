@@ -1,0 +1,580 @@
+"""The Store: articles, their events and canonical events, in SQL.
+
+One data layer (SQLAlchemy 2) for SQLite (default, a file in WAL mode with
+an FTS5 index) and PostgreSQL (by URL, psycopg 3, a GIN-indexed tsvector).
+It is what `hadath ingest/search/export` and the HTTP API read and write.
+Every statement is built with SQLAlchemy constructs or bound parameters.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    Connection,
+    Engine,
+    create_engine,
+    event,
+    func,
+    insert,
+    literal_column,
+    or_,
+    select,
+    text,
+)
+
+from hadath.store import dedup, neardup
+from hadath.store.models import (
+    SCHEMA_VERSION,
+    article_search,
+    articles,
+    canonical_events,
+    errors,
+    events,
+    meta,
+    metadata,
+    participants,
+    pg_metadata,
+)
+from hadath.store.search import fts5_query, index_document, tsquery_text
+
+DEFAULT_URL = "sqlite:///hadath.db"
+
+
+def content_hash(title: str | None, text: str) -> str:
+    """The idempotency key of an article: SHA-256 of its title and text."""
+    return hashlib.sha256(((title or "") + "\n" + text).encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def error_key(origin: str | None, article_id: str | None, chash: str | None, error: str) -> str:
+    raw = "\x1f".join((origin or "", article_id or "", chash or "", error))
+    return hashlib.sha256(raw.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def _int(value: Any) -> int | None:
+    try:
+        return int(value) if value is not None else None
+    except (TypeError, ValueError):
+        return None
+
+
+def _float(value: Any) -> float | None:
+    try:
+        return float(value) if value is not None else None
+    except (TypeError, ValueError):
+        return None
+
+
+def normalise_url(url: str) -> str:
+    """Accept postgres:// and postgresql:// URLs and use psycopg 3 for them."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+class Store:
+    """Articles, events and canonical events behind one SQLAlchemy engine."""
+
+    def __init__(self, url: str = DEFAULT_URL, *, create: bool = True) -> None:
+        self.url = normalise_url(url)
+        self.engine: Engine = create_engine(self.url)
+        self.dialect = self.engine.dialect.name
+        if self.dialect == "sqlite":
+            event.listen(self.engine, "connect", _sqlite_pragmas)
+        self._near: neardup.NearDuplicateIndex | None = None
+        if create:
+            self.create()
+
+    # -- schema --------------------------------------------------------------
+
+    def create(self) -> None:
+        """Create missing tables and indexes (idempotent)."""
+        with self.engine.begin() as conn:
+            metadata.create_all(conn)
+            if self.dialect == "sqlite":
+                conn.exec_driver_sql(
+                    "CREATE VIRTUAL TABLE IF NOT EXISTS article_fts USING "
+                    "fts5(doc, content='', tokenize='unicode61 remove_diacritics 0')"
+                )
+            elif self.dialect == "postgresql":
+                pg_metadata.create_all(conn)
+            if conn.execute(select(meta.c.value).where(meta.c.key == "schema_version")).first() is None:
+                conn.execute(insert(meta).values(key="schema_version", value=str(SCHEMA_VERSION)))
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- writing -------------------------------------------------------------
+
+    @contextmanager
+    def transaction(self) -> Iterator[Connection]:
+        """One transaction; the in-memory near-duplicate index is dropped on failure."""
+        try:
+            with self.engine.begin() as conn:
+                yield conn
+        except BaseException:
+            self._near = None  # it may hold articles that were rolled back
+            raise
+
+    def add_result(self, result: dict[str, Any], origin: str | None = None) -> str | None:
+        """Store one contract object; its article id, or None if already present.
+
+        An object with an `error` field is recorded in the errors table.
+        """
+        with self.transaction() as conn:
+            return self.add_to(conn, result, origin)
+
+    def add_results(self, results: Iterable[dict[str, Any]]) -> list[str | None]:
+        """Store several objects in one transaction (ingest's batches)."""
+        with self.transaction() as conn:
+            return [self.add_to(conn, r, r.get("origin")) for r in results]
+
+    def add_to(self, conn: Connection, result: dict[str, Any], origin: str | None = None) -> str | None:
+        if result.get("error") is not None or not isinstance(result.get("text"), str):
+            self._add_error(conn, result, origin)
+            return None
+        title, body = result.get("title"), result["text"]
+        chash = content_hash(title, body)
+        if conn.execute(select(articles.c.id).where(articles.c.content_hash == chash)).first():
+            return None
+        aid = str(result.get("id") or chash[:16])
+        if conn.execute(select(articles.c.seq).where(articles.c.id == aid)).first():
+            aid = f"{aid}~{chash[:8]}"  # same id, different content: a new version
+        sig = neardup.signature(title, body)
+        group = self._near_index(conn).group_of(aid, sig)
+        annotations = {
+            k: v for k, v in result.items()
+            if k not in ("id", "title", "text", "events", "date", "source", "url", "origin", "language")
+        }
+        evs = [e for e in result.get("events") or [] if isinstance(e, dict) and e.get("type")]
+        seq = conn.execute(
+            insert(articles).values(
+                id=aid, content_hash=chash, title=title, text=body,
+                date=(result.get("date") or None) and str(result["date"])[:10],
+                source=result.get("source"), url=result.get("url"),
+                origin=origin if origin is not None else result.get("origin"),
+                language=result.get("language"), dup_group=group,
+                minhash=neardup.to_bytes(sig) if sig is not None else None,
+                annotations=annotations, n_events=len(evs), ingested_at=_now(),
+            ).returning(articles.c.seq)
+        ).scalar_one()
+        doc = index_document(title, body)
+        if self.dialect == "sqlite":
+            conn.exec_driver_sql("INSERT INTO article_fts(rowid, doc) VALUES (?, ?)", (seq, doc))
+        elif self.dialect == "postgresql":
+            conn.execute(
+                insert(article_search).values(seq=seq, tsv=func.to_tsvector("simple", doc))
+            )
+        article_info = {
+            "article_id": aid, "dup_group": group, "source": result.get("source"),
+            "url": result.get("url"), "title": title, "article_date": result.get("date"),
+        }
+        for i, ev in enumerate(evs):
+            row = _event_row(aid, i, ev)
+            conn.execute(insert(events).values(**row))
+            parts = [
+                {"event_id": row["id"], "role": role, "text": p["text"],
+                 "norm": dedup.party_key(p), "sector": p.get("sector"), "country": p.get("country")}
+                for role in ("actor", "recipient")
+                for p in ev.get(role + "s") or [] if isinstance(p, dict) and p.get("text")
+            ]
+            if parts:
+                conn.execute(insert(participants), parts)
+            report = {**row, **article_info, "event_id": row["id"],
+                      "place": ev.get("place"), "trigger": ev.get("trigger")}
+            dedup.assign(conn, report)
+        return aid
+
+    def _add_error(self, conn: Connection, result: dict[str, Any], origin: str | None) -> None:
+        origin = origin if origin is not None else result.get("origin")
+        text_ = result.get("text")
+        chash = content_hash(result.get("title"), text_) if isinstance(text_, str) else None
+        message = str(result.get("error") or "no text")
+        key = error_key(origin, result.get("id"), chash, message)
+        if conn.execute(select(errors.c.id).where(errors.c.key == key)).first():
+            return
+        conn.execute(insert(errors).values(
+            key=key, origin=origin, article_id=result.get("id"), content_hash=chash,
+            error=message, created_at=_now(),
+        ))
+
+    def record_error(self, conn: Connection, origin: str | None, article_id: str | None,
+                     chash: str | None, message: str) -> bool:
+        """Record a bad article; False if this error was already recorded."""
+        key = error_key(origin, article_id, chash, message)
+        if conn.execute(select(errors.c.id).where(errors.c.key == key)).first():
+            return False
+        conn.execute(insert(errors).values(
+            key=key, origin=origin, article_id=article_id, content_hash=chash,
+            error=message, created_at=_now(),
+        ))
+        return True
+
+    def _near_index(self, conn: Connection) -> neardup.NearDuplicateIndex:
+        if self._near is None:
+            index = neardup.NearDuplicateIndex()
+            q = select(articles.c.id, articles.c.dup_group, articles.c.minhash).where(
+                articles.c.minhash.is_not(None)).order_by(articles.c.seq)
+            for aid, group, data in conn.execute(q):
+                index.add_stored(aid, group, data)
+            self._near = index
+        return self._near
+
+    def known(self, hashes: list[str]) -> set[str]:
+        """Which of these content hashes are stored already (as articles or errors)."""
+        if not hashes:
+            return set()
+        with self.engine.connect() as conn:
+            found = {r[0] for r in conn.execute(
+                select(articles.c.content_hash).where(articles.c.content_hash.in_(hashes)))}
+            found |= {r[0] for r in conn.execute(
+                select(errors.c.content_hash).where(errors.c.content_hash.in_(hashes)))}
+        return found
+
+    def known_error_keys(self, keys: list[str]) -> set[str]:
+        if not keys:
+            return set()
+        with self.engine.connect() as conn:
+            return {r[0] for r in conn.execute(select(errors.c.key).where(errors.c.key.in_(keys)))}
+
+    def rebuild_canonical(self) -> tuple[int, int]:
+        """Recompute every canonical event (after changing dedup rules)."""
+        with self.transaction() as conn:
+            return dedup.rebuild(conn)
+
+    # -- reading -------------------------------------------------------------
+
+    def _fts_article_ids(self, q: str):  # noqa: ANN202 - a SQLAlchemy select
+        """A subquery of article ids whose text matches `q` (None: no words)."""
+        if self.dialect == "sqlite":
+            fq = fts5_query(q)
+            if fq is None:
+                return None
+            seqs = (
+                select(literal_column("rowid"))
+                .select_from(text("article_fts"))
+                .where(text("article_fts MATCH :fq").bindparams(fq=fq))
+            )
+        elif self.dialect == "postgresql":
+            tq = tsquery_text(q)
+            if tq is None:
+                return None
+            seqs = select(article_search.c.seq).where(
+                article_search.c.tsv.op("@@")(func.plainto_tsquery("simple", tq)))
+        else:  # other back ends: a substring match on the raw text
+            return select(articles.c.id).where(articles.c.text.contains(q))
+        return select(articles.c.id).where(articles.c.seq.in_(seqs))
+
+    def search_articles(self, q: str, limit: int = 50, offset: int = 0) -> tuple[int, list[dict[str, Any]]]:
+        """Articles whose normalised text matches every word of `q`."""
+        ids = self._fts_article_ids(q)
+        if ids is None:
+            return 0, []
+        cols = [articles.c.id, articles.c.title, articles.c.date, articles.c.source,
+                articles.c.url, articles.c.n_events, articles.c.dup_group]
+        where = articles.c.id.in_(ids)
+        with self.engine.connect() as conn:
+            total = conn.execute(select(func.count()).select_from(articles).where(where)).scalar_one()
+            rows = conn.execute(
+                select(*cols).where(where).order_by(articles.c.date.desc(), articles.c.seq)
+                .limit(limit).offset(offset)).mappings()
+            return total, [dict(r) for r in rows]
+
+    def _event_query(self, canonical: bool, type: str | None, mode: str | None,
+                     date_from: str | None, date_to: str | None, country: str | None,
+                     admin1: str | None, bbox: tuple[float, float, float, float] | None,
+                     actor: str | None, q: str | None) -> tuple[Any, list[Any]]:
+        t = canonical_events if canonical else events
+        conds: list[Any] = []
+        if type:
+            conds.append(t.c.type == type.upper())
+        if mode:
+            conds.append(t.c.mode == mode)
+        if date_from:
+            conds.append(t.c.date >= date_from)
+        if date_to:
+            # A date of coarser precision ("2021-11") sorts before its days.
+            conds.append(t.c.date <= date_to)
+        if country:
+            conds.append(t.c.country == country.upper())
+        if admin1:
+            conds.append(func.lower(t.c.admin1) == admin1.lower())
+        if bbox:
+            min_lon, min_lat, max_lon, max_lat = bbox
+            conds += [t.c.lon >= min_lon, t.c.lon <= max_lon, t.c.lat >= min_lat, t.c.lat <= max_lat]
+        if actor:
+            key = dedup.party_key({"text": actor})
+            pattern = "%" + key.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+            ev_ids = select(participants.c.event_id).where(participants.c.norm.like(pattern, escape="\\"))
+            if canonical:
+                conds.append(t.c.id.in_(select(events.c.canonical_id).where(events.c.id.in_(ev_ids))))
+            else:
+                conds.append(t.c.id.in_(ev_ids))
+        if q:
+            ids = self._fts_article_ids(q)
+            if ids is None:
+                conds.append(t.c.id.is_(None))
+            elif canonical:
+                conds.append(t.c.id.in_(select(events.c.canonical_id).where(events.c.article_id.in_(ids))))
+            else:
+                conds.append(t.c.article_id.in_(ids))
+        return t, conds
+
+    def events(self, *, type: str | None = None, mode: str | None = None,
+               date_from: str | None = None, date_to: str | None = None,
+               country: str | None = None, admin1: str | None = None,
+               bbox: tuple[float, float, float, float] | None = None,
+               actor: str | None = None, q: str | None = None,
+               limit: int = 50, offset: int = 0,
+               canonical: bool = True) -> tuple[int, list[dict[str, Any]]]:
+        """(total, page) of events matching every given filter, newest first."""
+        t, conds = self._event_query(canonical, type, mode, date_from, date_to, country,
+                                     admin1, bbox, actor, q)
+        with self.engine.connect() as conn:
+            total = conn.execute(select(func.count()).select_from(t).where(*conds)).scalar_one()
+            q_ = select(t).where(*conds).order_by(t.c.date.desc().nulls_last(), t.c.id)
+            if limit is not None:
+                q_ = q_.limit(limit).offset(offset)
+            rows = conn.execute(q_).mappings()
+            conv = _canonical_dict if canonical else _event_dict
+            return total, [conv(dict(r)) for r in rows]
+
+    def iter_events(self, canonical: bool = True, **filters: Any) -> Iterator[dict[str, Any]]:
+        """Every matching event, in pages (exports)."""
+        offset = 0
+        while True:
+            _, page = self.events(canonical=canonical, limit=1000, offset=offset, **filters)
+            yield from page
+            if len(page) < 1000:
+                return
+            offset += 1000
+
+    def event(self, id: str) -> dict[str, Any] | None:
+        """One event (canonical or article-level) with its reports, evidence and sources."""
+        with self.engine.connect() as conn:
+            row = conn.execute(select(canonical_events).where(canonical_events.c.id == id)).mappings().first()
+            if row is not None:
+                out = _canonical_dict(dict(row))
+                members = conn.execute(
+                    select(events).where(events.c.canonical_id == id).order_by(events.c.id)).mappings()
+                out["reports"] = [self._report(conn, dict(m)) for m in members]
+                out["articles"] = self._articles_brief(conn, [r["article_id"] for r in out["reports"]])
+                return out
+            row = conn.execute(select(events).where(events.c.id == id)).mappings().first()
+            if row is None:
+                return None
+            out = self._report(conn, dict(row))
+            out["articles"] = self._articles_brief(conn, [out["article_id"]])
+            return out
+
+    def _report(self, conn: Connection, row: dict[str, Any]) -> dict[str, Any]:
+        """An article-level event with its evidence: the spans and their sentence."""
+        out = _event_dict(row)
+        data = row.get("data") or {}
+        out["evidence"] = {k: data.get(k) for k in ("trigger", "sentence", "actors", "recipients", "place", "date")}
+        art = conn.execute(select(articles.c.title, articles.c.text).where(
+            articles.c.id == row["article_id"])).first()
+        sent = data.get("sentence") or {}
+        if art is not None and isinstance(sent.get("start"), int) and isinstance(sent.get("end"), int):
+            body = art.title if row.get("field") == "title" else art.text
+            out["evidence"]["sentence_text"] = (body or "")[sent["start"]:sent["end"]]
+        return out
+
+    def _articles_brief(self, conn: Connection, ids: list[str]) -> list[dict[str, Any]]:
+        uniq = list(dict.fromkeys(ids))
+        rows = conn.execute(select(
+            articles.c.id, articles.c.title, articles.c.source, articles.c.url, articles.c.date,
+            articles.c.dup_group,
+        ).where(articles.c.id.in_(uniq))).mappings()
+        by_id = {r["id"]: dict(r) for r in rows}
+        return [by_id[i] for i in uniq if i in by_id]
+
+    def article(self, id: str) -> dict[str, Any] | None:
+        """One article: text, title, metadata and every stored annotation."""
+        with self.engine.connect() as conn:
+            row = conn.execute(select(articles).where(articles.c.id == id)).mappings().first()
+            if row is None:
+                return None
+            out = {k: row[k] for k in ("id", "title", "text", "date", "source", "url", "origin",
+                                       "language", "dup_group", "ingested_at")}
+            ann = row["annotations"] or {}
+            for k in ("sentences", "sources", "entities", "times", "places", "quotes"):
+                out[k] = ann.get(k, [])
+            for k, v in ann.items():
+                out.setdefault(k, v)
+            evs = conn.execute(select(events.c.data, events.c.id, events.c.canonical_id)
+                               .where(events.c.article_id == id).order_by(events.c.idx)).all()
+            out["events"] = [{**(d or {}), "id": eid, "canonical_id": cid} for d, eid, cid in evs]
+            dups = conn.execute(select(articles.c.id).where(
+                articles.c.dup_group == row["dup_group"], articles.c.id != id)).all()
+            out["near_duplicates"] = [r[0] for r in dups]
+            return out
+
+    def errors(self, limit: int = 100, offset: int = 0) -> list[dict[str, Any]]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(errors).order_by(errors.c.id).limit(limit).offset(offset)).mappings()
+            return [dict(r) for r in rows]
+
+    def stats(self) -> dict[str, Any]:
+        """Counts: articles, events, canonical events, errors; by type, country and date."""
+        with self.engine.connect() as conn:
+            def count(t: Any) -> int:
+                return conn.execute(select(func.count()).select_from(t)).scalar_one()
+
+            def by(col: Any) -> dict[str, int]:
+                rows = conn.execute(select(col, func.count()).group_by(col).order_by(col))
+                return {str(k): n for k, n in rows if k is not None}
+
+            sub = (select(articles.c.dup_group, func.count().label("n"))
+                   .group_by(articles.c.dup_group).having(func.count() > 1).subquery())
+            groups, in_groups = conn.execute(
+                select(func.count(), func.coalesce(func.sum(sub.c.n), 0)).select_from(sub)).one()
+            return {
+                "articles": count(articles),
+                "events": count(events),
+                "canonical_events": count(canonical_events),
+                "errors": count(errors),
+                "near_duplicate_groups": groups,
+                "articles_in_near_duplicate_groups": int(in_groups),
+                "by_type": by(canonical_events.c.type),
+                "by_country": by(canonical_events.c.country),
+                "by_date": by(canonical_events.c.date),
+                "by_source": by(articles.c.source),
+            }
+
+    def integrity_check(self) -> bool:
+        """True when the database and the store's own invariants hold."""
+        with self.engine.connect() as conn:
+            if self.dialect == "sqlite":
+                if conn.exec_driver_sql("PRAGMA integrity_check").scalar() != "ok":
+                    return False
+                if conn.exec_driver_sql("PRAGMA foreign_key_check").first() is not None:
+                    return False
+                try:
+                    conn.exec_driver_sql("INSERT INTO article_fts(article_fts) VALUES('integrity-check')")
+                    conn.rollback()
+                except Exception:
+                    return False
+                n_index = conn.exec_driver_sql("SELECT count(*) FROM article_fts").scalar()
+            elif self.dialect == "postgresql":
+                n_index = conn.execute(select(func.count()).select_from(article_search)).scalar()
+            else:
+                n_index = None
+            n_articles = conn.execute(select(func.count()).select_from(articles)).scalar_one()
+            if n_index is not None and n_index != n_articles:
+                return False
+            orphans = conn.execute(select(func.count()).select_from(events).where(
+                or_(events.c.canonical_id.is_(None),
+                    events.c.article_id.not_in(select(articles.c.id))))).scalar_one()
+            if orphans:
+                return False
+            counted = select(events.c.canonical_id, func.count().label("n")).group_by(
+                events.c.canonical_id).subquery()
+            bad = conn.execute(select(func.count()).select_from(canonical_events).outerjoin(
+                counted, counted.c.canonical_id == canonical_events.c.id).where(
+                func.coalesce(counted.c.n, 0) != canonical_events.c.n_reports)).scalar_one()
+            n_events = conn.execute(select(func.count()).select_from(events)).scalar_one()
+            n_ev_articles = conn.execute(select(func.coalesce(func.sum(articles.c.n_events), 0))).scalar_one()
+            return bad == 0 and n_events == n_ev_articles
+
+
+def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+    cur = dbapi_conn.cursor()
+    # WAL lets the API read while ingest writes; NORMAL sync is durable at
+    # each checkpoint and much faster than FULL for batch loads.
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA busy_timeout=30000")
+    cur.close()
+
+
+def _event_row(article_id: str, idx: int, ev: dict[str, Any]) -> dict[str, Any]:
+    """The flat columns of one contract event."""
+    place = ev.get("place") if isinstance(ev.get("place"), dict) else {}
+    date = ev.get("date") if isinstance(ev.get("date"), dict) else {}
+    acled = ev.get("acled") if isinstance(ev.get("acled"), dict) else {}
+    trigger = ev.get("trigger") if isinstance(ev.get("trigger"), dict) else {}
+    return {
+        "id": f"{article_id}:{idx}",
+        "article_id": article_id,
+        "idx": idx,
+        "field": ev.get("field"),
+        "type": str(ev["type"]).upper(),
+        "mode": ev.get("mode"),
+        "acled_event_type": acled.get("event_type"),
+        "acled_sub_event_type": acled.get("sub_event_type"),
+        "status": ev.get("status"),
+        "date": (date.get("value") or None) and str(date["value"])[:10],
+        "date_precision": date.get("precision"),
+        "place_name": place.get("name"),
+        "place_name_ar": place.get("name_ar"),
+        "country": place.get("country"),
+        "admin1": place.get("admin1"),
+        "geonameid": _int(place.get("geonameid")),
+        "place_feature": place.get("feature"),
+        "lat": _float(place.get("lat")),
+        "lon": _float(place.get("lon")),
+        "fatalities": _int(ev.get("fatalities")),
+        "injured": _int(ev.get("injured")),
+        "confidence": _float(ev.get("confidence")),
+        "trigger_text": trigger.get("text"),
+        "actors": ev.get("actors") or [],
+        "recipients": ev.get("recipients") or [],
+        "data": ev,
+    }
+
+
+def _acled(row: dict[str, Any]) -> dict[str, Any] | None:
+    if not row.get("acled_event_type"):
+        return None
+    return {"event_type": row["acled_event_type"], "sub_event_type": row.get("acled_sub_event_type")}
+
+
+def _event_dict(row: dict[str, Any]) -> dict[str, Any]:
+    data = row.get("data") or {}
+    return {
+        "id": row["id"], "article_id": row["article_id"], "canonical_id": row.get("canonical_id"),
+        "type": row["type"], "mode": row.get("mode"), "acled": _acled(row),
+        "status": row.get("status"), "date": row.get("date"),
+        "date_precision": row.get("date_precision"), "place": data.get("place"),
+        "country": row.get("country"), "admin1": row.get("admin1"),
+        "lat": row.get("lat"), "lon": row.get("lon"),
+        "fatalities": row.get("fatalities"), "injured": row.get("injured"),
+        "confidence": row.get("confidence"), "actors": row.get("actors") or [],
+        "recipients": row.get("recipients") or [], "trigger": data.get("trigger"),
+        "field": row.get("field"), "canonical": False,
+    }
+
+
+def _canonical_dict(row: dict[str, Any]) -> dict[str, Any]:
+    strip = lambda ps: [{k: v for k, v in p.items() if k != "key"} for p in ps or []]  # noqa: E731
+    return {
+        "id": row["id"], "article_id": row.get("first_article_id"),
+        "type": row["type"], "mode": row.get("mode"), "acled": _acled(row),
+        "status": row.get("status"), "date": row.get("date"),
+        "date_precision": row.get("date_precision"),
+        "date_range": [row.get("date_min"), row.get("date_max")],
+        "place": row.get("place"), "country": row.get("country"), "admin1": row.get("admin1"),
+        "lat": row.get("lat"), "lon": row.get("lon"),
+        "fatalities": row.get("fatalities"), "injured": row.get("injured"),
+        "confidence": row.get("confidence"), "actors": strip(row.get("actors")),
+        "recipients": strip(row.get("recipients")), "trigger": row.get("trigger"),
+        "n_reports": row.get("n_reports"), "n_articles": row.get("n_articles"),
+        "sources": row.get("sources") or [], "canonical": True,
+    }
