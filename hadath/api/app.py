@@ -1,0 +1,381 @@
+"""The FastAPI application: routes over the Store, the dashboard at `/`.
+
+Security defaults (see also security.py): the server binds to 127.0.0.1
+unless told otherwise (commands.py); writing needs a bearer token; request
+bodies are capped; page sizes, offsets and query strings are bounded; no
+CORS headers are sent unless origins are configured; the dashboard is served
+with a strict Content-Security-Policy.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import date as Date
+from pathlib import Path
+from typing import Annotated, Any
+
+import orjson
+from fastapi import Depends, FastAPI, HTTPException, Query, Request
+from fastapi import Path as PathParam
+from fastapi.responses import FileResponse, JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+
+from hadath import __version__
+from hadath.api import schemas
+from hadath.api.evidence import evidence
+from hadath.api.security import DEFAULT_MAX_BODY, BodySizeLimit, require_token
+
+WEB_DIR = Path(__file__).resolve().parent.parent / "web"
+BASEMAP = Path(__file__).resolve().parent.parent / "resources" / "basemap" / "countries-50m.json"
+
+MAX_LIMIT = 500
+MAX_OFFSET = 100_000  # deep offsets cost a scan; page by date filters beyond
+MAX_TEXT_FILTER = 200
+TIMELINE_CAP = 50_000
+MAX_EVIDENCE_REPORTS = 10  # reports of one canonical event whose evidence is gathered  # events scanned at most for a timeline without store support
+
+# The dashboard loads only its own files: scripts, styles, the basemap and
+# API data all come from this origin; article text is inserted as text.
+DASHBOARD_CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; "
+    "form-action 'self'"
+)
+
+
+class JSON(Response):
+    """orjson-encoded response (fast, and NaN-free)."""
+
+    media_type = "application/json"
+
+    def render(self, content: Any) -> bytes:
+        return orjson.dumps(content, option=orjson.OPT_NON_STR_KEYS)
+
+
+def _new_app(**kwargs: Any) -> FastAPI:
+    # Swagger UI and ReDoc from files shipped with fastapi-offline, so /docs
+    # works on a machine with no internet (FastAPI's default uses a CDN).
+    try:
+        from fastapi_offline import FastAPIOffline
+    except ImportError:  # pragma: no cover - the docs then load from a CDN
+        return FastAPI(**kwargs)
+    return FastAPIOffline(**kwargs)
+
+
+def create_app(
+    store_url: str,
+    *,
+    token: str | None = None,
+    cors_origins: list[str] | None = None,
+    max_body: int = DEFAULT_MAX_BODY,
+    store: Any = None,
+) -> FastAPI:
+    """The API and dashboard over the store at `store_url`.
+
+    `token` (default: the HADATH_TOKEN environment variable) is the bearer
+    token write endpoints require; without one they are refused.
+    `cors_origins` lists origins allowed to call the API from other sites
+    (default: none, the browser's same-origin policy applies).  `store` may
+    pass an already opened Store (tests, embedding).
+    """
+    if store is None:
+        from hadath.store import Store
+
+        store = Store(store_url)
+    app = _new_app(
+        title="hadath",
+        version=__version__,
+        description=(
+            "Structured, dated, geocoded events from Arabic news. Every event "
+            "field is traceable to character offsets in its source article."
+        ),
+    )
+    app.state.store = store
+    app.state.token = token if token is not None else (os.environ.get("HADATH_TOKEN") or None)
+
+    if cors_origins:
+        from fastapi.middleware.cors import CORSMiddleware
+
+        app.add_middleware(CORSMiddleware, allow_origins=list(cors_origins),
+                           allow_methods=["GET", "POST"],
+                           allow_headers=["Authorization", "Content-Type"])
+    app.add_middleware(BodySizeLimit, max_body=max_body)
+
+    @app.middleware("http")
+    async def security_headers(request: Request, call_next: Any) -> Response:
+        response: Response = await call_next(request)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "no-referrer")
+        path = request.url.path
+        if not (path.startswith("/docs") or path.startswith("/redoc")
+                or path.startswith("/static-offline-docs")):
+            response.headers.setdefault("Content-Security-Policy", DASHBOARD_CSP)
+            response.headers.setdefault("X-Frame-Options", "DENY")
+        return response
+
+    _add_routes(app)
+
+    if BASEMAP.is_file():
+        @app.get("/basemap.json", include_in_schema=False)
+        def basemap() -> FileResponse:
+            return FileResponse(BASEMAP, media_type="application/json",
+                                headers={"Cache-Control": "public, max-age=86400"})
+    if (WEB_DIR / "index.html").is_file():
+        app.mount("/", StaticFiles(directory=WEB_DIR, html=True), name="dashboard")
+    return app
+
+
+# ----------------------------------------------------------------------------
+# Query parameters shared by /events and /timeline
+
+
+def _bbox(value: str | None) -> tuple[float, float, float, float] | None:
+    if value is None or value == "":
+        return None
+    parts = value.split(",")
+    if len(parts) != 4:
+        raise HTTPException(422, "bbox must be min_lon,min_lat,max_lon,max_lat")
+    try:
+        min_lon, min_lat, max_lon, max_lat = (float(p) for p in parts)
+    except ValueError:
+        raise HTTPException(422, "bbox values must be numbers") from None
+    if not (-180 <= min_lon <= max_lon <= 180 and -90 <= min_lat <= max_lat <= 90):
+        raise HTTPException(
+            422, "bbox must satisfy -180 <= min_lon <= max_lon <= 180 and "
+                 "-90 <= min_lat <= max_lat <= 90")
+    return (min_lon, min_lat, max_lon, max_lat)
+
+
+class EventFilters:
+    """Validated event filters, as keyword arguments for Store.events."""
+
+    def __init__(
+        self,
+        type: Annotated[schemas.EventType | None, Query(
+            description="PLOVER event type")] = None,
+        mode: Annotated[str | None, Query(
+            pattern=r"^[a-z_]{1,32}$", description="PLOVER mode, e.g. drone, riot")] = None,
+        date_from: Annotated[Date | None, Query(
+            description="events on or after this date (YYYY-MM-DD)")] = None,
+        date_to: Annotated[Date | None, Query(
+            description="events on or before this date (YYYY-MM-DD)")] = None,
+        country: Annotated[str | None, Query(
+            pattern=r"^[A-Za-z]{2}$", description="ISO 3166-1 alpha-2 code")] = None,
+        admin1: Annotated[str | None, Query(
+            min_length=1, max_length=MAX_TEXT_FILTER,
+            description="first-level division, e.g. Baghdad")] = None,
+        bbox: Annotated[str | None, Query(
+            pattern=r"^[-+0-9., ]{7,100}$",
+            description="min_lon,min_lat,max_lon,max_lat")] = None,
+        actor: Annotated[str | None, Query(
+            min_length=1, max_length=MAX_TEXT_FILTER,
+            description="actor or recipient name (any spelling, clitics allowed)")] = None,
+        q: Annotated[str | None, Query(
+            min_length=1, max_length=MAX_TEXT_FILTER,
+            description="full-text search in the source articles (all words)")] = None,
+        canonical: Annotated[bool, Query(
+            description="one record per real-world event (merged reports) rather "
+                        "than one per article mention")] = True,
+    ) -> None:
+        if date_from and date_to and date_from > date_to:
+            raise HTTPException(422, "date_from is after date_to")
+        self.kwargs: dict[str, Any] = {
+            "type": type.value if type else None,
+            "mode": mode,
+            "date_from": date_from.isoformat() if date_from else None,
+            "date_to": date_to.isoformat() if date_to else None,
+            "country": country.upper() if country else None,
+            "admin1": admin1,
+            "bbox": _bbox(bbox),
+            "actor": actor,
+            "q": q,
+            "canonical": canonical,
+        }
+
+
+Filters = Annotated[EventFilters, Depends()]
+
+
+def _store(request: Request) -> Any:
+    return request.app.state.store
+
+
+def _add_routes(app: FastAPI) -> None:
+    @app.get("/events", response_model=schemas.EventPage, tags=["events"],
+             summary="List events matching filters, newest first")
+    def list_events(
+        request: Request,
+        filters: Filters,
+        limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 50,
+        offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
+    ) -> Response:
+        total, items = _store(request).events(**filters.kwargs, limit=limit, offset=offset)
+        return JSON({"total": total, "limit": limit, "offset": offset, "events": items})
+
+    @app.get("/events/{event_id}", response_model=schemas.EventDetail, tags=["events"],
+             summary="One event with its evidence spans and source articles",
+             responses={404: {"description": "no such event"}})
+    def get_event(
+        request: Request,
+        event_id: Annotated[str, PathParam(min_length=1, max_length=300)],
+    ) -> Response:
+        store = _store(request)
+        event = store.event(event_id)
+        if event is None:
+            raise HTTPException(404, "no such event")
+        event["evidence"] = _evidence_for(store, event)
+        return JSON(event)
+
+    @app.get("/articles/{article_id}", response_model=schemas.Article, tags=["articles"],
+             summary="One stored article: text, title and annotations",
+             responses={404: {"description": "no such article"}})
+    def get_article(
+        request: Request,
+        article_id: Annotated[str, PathParam(min_length=1, max_length=300)],
+    ) -> Response:
+        article = _store(request).article(article_id)
+        if article is None:
+            raise HTTPException(404, "no such article")
+        return JSON(article)
+
+    @app.get("/stats", response_model=schemas.Stats, tags=["store"],
+             summary="Counts of articles and events in the store")
+    def stats(request: Request) -> Response:
+        return JSON(_store(request).stats())
+
+    @app.get("/timeline", response_model=schemas.Timeline, tags=["events"],
+             summary="Event counts per day or month for the same filters as /events")
+    def timeline(
+        request: Request,
+        filters: Filters,
+        granularity: Annotated[str, Query(pattern="^(day|month|auto)$")] = "auto",
+    ) -> Response:
+        return JSON(_timeline(_store(request), filters.kwargs, granularity))
+
+    @app.post("/extract", tags=["extract"],
+              summary="Extract events from one article (nothing is stored)",
+              response_description="the contract's JSON object for the article",
+              responses={413: {"description": "request body too large"}})
+    def extract(article: schemas.ExtractRequest) -> Response:
+        return JSON(_extract(article))
+
+    @app.post("/articles", tags=["articles"], dependencies=[Depends(require_token)],
+              summary="Extract one article and add it to the store (bearer token)",
+              responses={401: {"description": "missing or wrong token"},
+                         403: {"description": "writing disabled (no HADATH_TOKEN)"},
+                         413: {"description": "request body too large"}})
+    def add_article(request: Request, article: schemas.ExtractRequest) -> Response:
+        result = _extract(article)
+        if "error" in result:
+            return JSON(result, status_code=422)
+        stored_id = _store(request).add_result(result, origin="api")
+        return JSON({"id": stored_id or result["id"], "stored": stored_id is not None,
+                     "events": len(result.get("events") or [])}, status_code=201)
+
+    @app.get("/health", response_model=schemas.Health, tags=["store"],
+             summary="Liveness check")
+    def health() -> dict[str, str]:
+        return {"status": "ok", "version": __version__}
+
+    @app.exception_handler(ValueError)
+    async def value_error(_request: Request, exc: ValueError) -> JSONResponse:
+        # The store rejects filters it cannot run (e.g. a query with no words).
+        return JSONResponse({"detail": str(exc)}, status_code=422)
+
+
+def _extract(article: schemas.ExtractRequest) -> dict[str, Any]:
+    import hadath
+
+    try:
+        doc = hadath.extract(article.text, title=article.title, date=_date_only(article.date),
+                             id=article.id, source=article.source, url=article.url)
+    except Exception as exc:  # noqa: BLE001 - one bad article must not be a 500
+        return {"id": article.id, "title": article.title, "text": article.text,
+                "error": f"extraction failed: {type(exc).__name__}"}
+    return doc.to_dict()
+
+
+def _date_only(value: str | None) -> str | None:
+    return value[:10] if value else None
+
+
+def _evidence_for(store: Any, event: dict[str, Any]) -> list[dict[str, Any]]:
+    """Checked evidence spans of a stored event, from each report's article.
+
+    A canonical event lists its article-level `reports`; an article-level
+    event is its own report.  The full extracted event (with any extra span
+    fields the events stage adds) is read from the article's stored events.
+    """
+    reports = event.get("reports")
+    if reports is None:
+        reports = [event]
+    out: list[dict[str, Any]] = []
+    for report in reports[:MAX_EVIDENCE_REPORTS]:
+        article_id = report.get("article_id")
+        if not article_id:
+            continue
+        article = store.article(article_id)
+        if article is None:
+            continue
+        data = next((e for e in article.get("events") or () if e.get("id") == report.get("id")),
+                    None)
+        if data is None:
+            raw = report.get("evidence")
+            data = {**raw, "field": report.get("field")} if isinstance(raw, dict) else report
+        for span in evidence(data, article):
+            span["article_id"] = article_id
+            span["event_id"] = report.get("id")
+            out.append(span)
+    return out
+
+
+def _timeline(store: Any, kwargs: dict[str, Any], granularity: str) -> dict[str, Any]:
+    """Event counts per day or month over the events matching the filters."""
+    if hasattr(store, "timeline"):
+        result = store.timeline(**kwargs, granularity=granularity)
+        if isinstance(result, dict):
+            return result
+    counts = _date_counts(store, kwargs)
+    total = sum(counts.values())
+    days = sorted(d for d in counts if len(d) == 10)
+    if granularity == "auto":
+        span_days = ((Date.fromisoformat(days[-1]) - Date.fromisoformat(days[0])).days
+                     if len(days) > 1 else 0)
+        coarse = sum(n for d, n in counts.items() if len(d) == 7)
+        granularity = "month" if span_days > 120 or coarse > sum(counts[d] for d in days) else "day"
+    width = 10 if granularity == "day" else 7
+    buckets: dict[str, int] = {}
+    undated = 0  # no date, or coarser than the buckets (a year, a month per day)
+    for value, n in counts.items():
+        if len(value) >= width:
+            buckets[value[:width]] = buckets.get(value[:width], 0) + n
+        else:
+            undated += n
+    return {"granularity": granularity, "total": total, "undated": undated,
+            "buckets": [{"date": k, "count": buckets[k]} for k in sorted(buckets)]}
+
+
+def _date_counts(store: Any, kwargs: dict[str, Any]) -> dict[str, int]:
+    """{date value: events} for the filters, grouped in the database when possible."""
+    if hasattr(store, "_event_query") and hasattr(store, "engine"):
+        # Store has no public aggregate yet: reuse its filter builder so the
+        # counts match /events exactly, and GROUP BY in SQL (one query).
+        from sqlalchemy import func, select
+
+        filters = {k: v for k, v in kwargs.items() if k != "canonical"}
+        table, conds = store._event_query(kwargs.get("canonical", True), **filters)
+        query = select(table.c.date, func.count()).where(*conds).group_by(table.c.date)
+        with store.engine.connect() as conn:
+            return {str(d or ""): n for d, n in conn.execute(query)}
+    counts: dict[str, int] = {}
+    offset = 0
+    while offset < TIMELINE_CAP:
+        total, items = store.events(**kwargs, limit=MAX_LIMIT, offset=offset)
+        for ev in items:
+            value = ev.get("date")
+            value = value.get("value") if isinstance(value, dict) else value
+            counts[str(value or "")] = counts.get(str(value or ""), 0) + 1
+        offset += MAX_LIMIT
+        if offset >= total or not items:
+            break
+    return counts
