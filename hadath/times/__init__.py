@@ -1,9 +1,616 @@
-"""times stage (being built; see its issue)."""
+"""Times stage: Arabic time expressions, normalised to calendar values.
+
+`annotate(doc)` fills `doc.times` with contract dicts
+`{"text", "value", "granularity", "start", "end"}` plus, where they apply,
+`"calendar": "hijri"`, `"relative": true` (resolved against the reference
+date), `"part_of_day"`, `"modifier"` (early / mid / late for مطلع / منتصف /
+أواخر), `"future": true`, `"approximate": true` (قبل نحو …) and `"range_end"`
+(for "9-10 يونيو").  `find_times(text, reference_date)` does the same for a
+plain string.
+
+Reference date: the article's date, else `--date`; when neither is given the
+latest complete date the article states (a day, month and explicit year) is
+used, and `doc.meta["reference_date_source"] = "text"` records that.
+
+Without any reference date, expressions that need one (أمس, يوم الجمعة,
+العام الماضي, 10 أكتوبر with no year …) are left out: a guessed date would
+be worse for event coding than none.  `find_times(..., keep_unresolved=True)`
+returns them with `"value": None` and `"unresolved": true` for callers that
+want the spans anyway.
+"""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator
+from datetime import date, timedelta
+from typing import Any
+
 from hadath.document import Document
+from hadath.text.normalise import NormalisedText, normalise
+from hadath.times import resolve as R
+from hadath.times.grammar import Grammar, grammar
+from hadath.times.lexicon import key, lexicon
+
+__all__ = ["annotate", "find_times"]
+
+# Words before a bare four-digit year that make it a year, not a quantity.
+_YEAR_ANCHORS = frozenset(
+    "في منذ حتى خلال بين بعد قبل وفي ومنذ وحتى وخلال وبعد وقبل لعام عامي ربيع صيف خريف شتاء"
+    " مطلع منتصف اواخر اوائل نهايه بدايه".split()
+)
+_WORD_BEFORE = re.compile(r"(\S+)\s*$")
+_CLITIC_PREFIX = re.compile(r"^[وفبلك]{1,2}$")
+# "اليوم" followed by these is "the day" of some event, not today.
+_NOT_TODAY_AFTER = re.compile(
+    r"\s*(?:التالي|السابق|نفسه|ذاته|الوطني|العالمي|الدولي|الاخير|الاول|الثاني|الثالث"
+    r"|الرابع|الخامس|السادس|السابع|الموعود|المشهود|الذي|الي|التاريخي|المفتوح)(?!\w)"
+)
+_NOT_TODAY_BEFORE = frozenset("ذلك صحيفه جريده مجله قناه موقع كل حتي".split()) - {"حتي"}
+_NOT_YESTERDAY_AFTER = re.compile(r"\s*(?:الحاجه|حاجه)(?!\w)")
+_SENTENCE_BREAK = re.compile(r"[.!?؟؛\n]")
 
 
 def annotate(doc: Document) -> Document:
+    """Find the time expressions of `doc` and resolve them."""
+    ref = doc.reference_date
+    if ref is None and not doc.meta.get("is_title"):
+        found = _text_reference_date(doc.norm)
+        if found is not None:
+            doc.reference_date = found
+            doc.meta["reference_date_source"] = "text"
+            ref = found
+            # The title was analysed before the body had a reference date.
+            title = doc.title_doc
+            if title is not None and title.reference_date is None:
+                title.reference_date = found
+                title.meta["reference_date_source"] = "text"
+                title.times = _find(title.norm, found, keep_unresolved=False)
+    doc.times = _find(doc.norm, ref, keep_unresolved=False)
     return doc
+
+
+def find_times(text: str, reference_date: str | None = None,
+               keep_unresolved: bool = False) -> list[dict[str, Any]]:
+    """Time expressions in `text`, resolved against `reference_date`.
+
+    Offsets are into `text`.  With no reference date, one is taken from the
+    text itself as `annotate` does.
+    """
+    norm = normalise(text)
+    if reference_date is None:
+        reference_date = _text_reference_date(norm)
+    return _find(norm, reference_date, keep_unresolved)
+
+
+def _text_reference_date(norm: NormalisedText) -> str | None:
+    """The latest complete (day, month, explicit year) date the text states."""
+    best: str | None = None
+    for t in _find(norm, None, keep_unresolved=False):
+        if (t["granularity"] == "day" and not t.get("relative") and not t.get("future")
+                and (best is None or t["value"] > best)):
+            best = t["value"]
+    return best
+
+
+def _find(norm: NormalisedText, reference_date: str | None,
+          keep_unresolved: bool) -> list[dict[str, Any]]:
+    ref = R.parse_iso(reference_date)
+    g = grammar()
+    text = norm.text
+    out: list[dict[str, Any]] = []
+    last_end = -10
+    for m in _matches(g, text):
+        name = m.lastgroup
+        assert name is not None
+        start, end = m.span(name)
+        while end > start and text[end - 1] in " ،,(":
+            end -= 1  # optional trailing spaces/brackets are not part of the span
+        parts = g.rules[name].regex.fullmatch(text, start, end)
+        if parts is None:  # cannot happen: same pattern, named groups only
+            continue
+        ctx = _Context(text, start, end, ref, last_end)
+        result = _HANDLERS[name](parts, ctx)
+        if result is None:
+            continue
+        if result.get("value") is None and not keep_unresolved:
+            continue
+        ostart, oend = norm.to_original(start, end)
+        if oend < len(norm.original) and norm.original[oend] == "\u0640":
+            oend += 1  # keep the tatweel of "هـ" inside the span
+        item = {
+            "text": norm.original[ostart:oend],
+            "value": result.pop("value"),
+            "granularity": result.pop("granularity"),
+            "start": ostart,
+            "end": oend,
+        }
+        item.update(result)
+        if item["value"] is None:
+            item["unresolved"] = True
+        out.append(item)
+        last_end = end
+    return out
+
+
+# How far a match may reach before its first anchor word (a part of day, an
+# ordinal, a fuzzy word: "الحادي والعشرين من شهر ") and after its last one.
+_BEFORE = 32
+_AFTER = 40
+
+
+def _matches(g: Grammar, text: str) -> Iterator[re.Match[str]]:
+    """Master-regex matches, searched only in windows around anchor words."""
+    n = len(text)
+    lo = hi = -1
+    for a in g.anchors.finditer(text):
+        s, e = a.start() - _BEFORE, a.end() + _AFTER
+        if s <= hi:
+            hi = max(hi, e)
+            continue
+        if hi > lo:
+            yield from g.master.finditer(text, lo, min(hi, n))
+        lo = text.rfind(" ", 0, max(s, 0)) + 1 if s > 0 else 0
+        lo = max(lo, hi)  # windows never overlap
+        hi = e
+    if hi > lo:
+        yield from g.master.finditer(text, lo, min(hi, n))
+
+
+def _left_boundary_ok(text: str, start: int) -> bool:
+    """A match must start a word, after at most two clitic letters (و ف ب ل ك)."""
+    if start == 0 or not text[start - 1].isalnum():
+        return True
+    i = start
+    while i > 0 and text[i - 1].isalpha():
+        i -= 1
+        if start - i > 2:
+            return False
+    if text[i - 1:i].isdigit():
+        return False
+    return bool(_CLITIC_PREFIX.match(text[i:start]))
+
+
+class _Context:
+    __slots__ = ("text", "start", "end", "ref", "last_end", "_future")
+
+    def __init__(self, text: str, start: int, end: int, ref: date | None, last_end: int):
+        self.text = text
+        self.start = start
+        self.end = end
+        self.ref = ref
+        self.last_end = last_end
+        self._future: bool | None = None
+
+    def word_before(self) -> str:
+        m = _WORD_BEFORE.search(self.text, max(0, self.start - 30), self.start)
+        return m.group(1) if m else ""
+
+    def char_before(self) -> str:
+        i = self.start - 1
+        while i >= 0 and self.text[i] == " ":
+            i -= 1
+        return self.text[i] if i >= 0 else ""
+
+    @property
+    def future(self) -> bool:
+        """Whether the clause around the expression speaks of the future."""
+        if self._future is None:
+            lo = max(0, self.start - 120)
+            before = self.text[lo:self.start]
+            breaks = _SENTENCE_BREAK.findall(before)
+            if breaks:
+                before = before[max(before.rfind(b) for b in set(breaks)) + 1:]
+            after = self.text[self.end:self.end + 40]
+            stop = _SENTENCE_BREAK.search(after)
+            if stop:
+                after = after[:stop.start()]
+            cues = lexicon().future_cues
+            words = (before + " " + after).split()
+            self._future = any(w in cues or (len(w) > 3 and w[0] in "وف" and w[1:] in cues)
+                               for w in words)
+        return self._future
+
+
+def _direction(mod: str | None) -> str | None:
+    return lexicon().modifiers[key(mod)] if mod else None
+
+
+def _era_is_hijri(era: str | None) -> bool:
+    return bool(era) and era.startswith("ه")
+
+
+def _year_from(parts: re.Match[str], ctx: _Context) -> tuple[int | None, bool, bool]:
+    """(year, relative, hijri) from a rule's year / relative-year groups."""
+    y = parts.groupdict().get("year")
+    if y:
+        year = int(y)
+        if _era_is_hijri(parts.groupdict().get("era")) or year < 1900:
+            return year, False, True
+        return year, False, False
+    ry = parts.groupdict().get("ryear")
+    if ry:
+        if ctx.ref is None:
+            return None, True, False
+        if ry.startswith("هذ"):
+            return ctx.ref.year, True, False
+        direction = _direction(_last_word(ry))
+        offset = {"past": -1, "next": 1, "current": 0}[direction or "current"]
+        if parts.groupdict().get("rq"):
+            offset *= 2
+        return ctx.ref.year + offset, True, False
+    return None, False, False
+
+
+def _last_word(phrase: str) -> str:
+    return phrase.split()[-1]
+
+
+def _day_of(parts: re.Match[str]) -> int | None:
+    if parts.group("day"):
+        return int(parts.group("day"))
+    ordinal = parts.group("ord")
+    if ordinal:
+        lx = lexicon()
+        tens = parts.group("tens")
+        head = key(ordinal if not tens else ordinal[: ordinal.rfind("و")])
+        value = lx.ordinals.get(head)
+        if value is None:
+            return None
+        if tens:
+            value += 20 if tens == "العشرين" else 30
+        return value
+    return None
+
+
+def _month_of(parts: re.Match[str]) -> int | None:
+    lx = lexicon()
+    m1 = parts.group("m1")
+    if not m1:
+        return None
+    month = lx.months[key(m1)]
+    m2 = parts.group("m2")
+    if m2 and lx.months[key(m2)] != month:
+        return None  # "شباط/مارس" is not a pair naming one month
+    return month
+
+
+def _handle_numeric(parts: re.Match[str], ctx: _Context) -> dict[str, Any] | None:
+    a, b, c = (int(parts.group(x)) for x in "abc")
+    la, lc = len(parts.group("a")), len(parts.group("c"))
+    hijri = _era_is_hijri(parts.group("era"))
+    if la == 4 and lc <= 2:
+        year, month, day = a, b, c
+    elif lc == 4 and la <= 2:
+        day, month, year = a, b, c
+    else:
+        return None
+    if 1300 <= year <= 1500:
+        hijri = True
+    elif not 1900 <= year <= 2100:
+        return None
+    if hijri:
+        g = R.hijri_to_gregorian(year, month, day) if 1 <= month <= 12 and 1 <= day <= 30 else None
+        if g is None:
+            return None
+        return {"value": R.day_value(g), "granularity": "day", "calendar": "hijri",
+                "hijri": f"{year:04d}-{month:02d}-{day:02d}"}
+    d = R.valid_day(year, month, day)
+    if d is None:
+        return None
+    return {"value": R.day_value(d), "granularity": "day"}
+
+
+def _handle_hijri_date(parts: re.Match[str], ctx: _Context) -> dict[str, Any] | None:
+    day = _day_of(parts)
+    month = lexicon().hijri_months[key(parts.group("hm"))]
+    if day is None or not 1 <= day <= 30:
+        return None
+    out: dict[str, Any] = {"granularity": "day", "calendar": "hijri"}
+    hy = parts.group("hyear")
+    if hy:
+        g = R.hijri_to_gregorian(int(hy), month, day)
+        out["hijri"] = f"{int(hy):04d}-{month:02d}-{day:02d}"
+    elif ctx.ref is not None:
+        g = R.place_hijri_day_month(day, month, ctx.ref, _direction(parts.group("hmod")),
+                                    ctx.future)
+        out["relative"] = True
+    else:
+        g = None
+    out["value"] = R.day_value(g) if g else None
+    _range_end(parts, out, g)
+    return out
+
+
+def _range_end(parts: re.Match[str], out: dict[str, Any], end_day: date | None) -> None:
+    """For "9-10 يونيو" the value is the first day and range_end the last."""
+    first = parts.group("day0")
+    if first and end_day is not None:
+        start_day = end_day - timedelta(days=end_day.day - int(first)) if int(first) < end_day.day \
+            else None
+        if start_day is not None and out.get("calendar") != "hijri":
+            out["range_end"] = out["value"]
+            out["value"] = R.day_value(start_day)
+        elif start_day is not None:
+            out["range_end"] = out["value"]
+            out["value"] = R.day_value(end_day - timedelta(days=end_day.day - int(first)))
+
+
+def _handle_date(parts: re.Match[str], ctx: _Context) -> dict[str, Any] | None:
+    day = _day_of(parts)
+    if day is None or not 1 <= day <= 31:
+        return None
+    out: dict[str, Any] = {"granularity": "day"}
+    if parts.group("relm"):
+        # "15 من الشهر الجاري": a day of a month named relative to the reference.
+        if ctx.ref is None:
+            return {"value": None, "granularity": "day", "relative": True}
+        rmod = parts.group("rmod")
+        offset = {"past": -1, "next": 1, "current": 0}[_direction(rmod) or "current"]
+        y, mth = R.add_months(ctx.ref.year, ctx.ref.month, offset)
+        d = R.valid_day(y, mth, day)
+        out.update(value=R.day_value(d) if d else None, relative=True)
+        return out if d else None
+    month = _month_of(parts)
+    if month is None:
+        return None
+    year, relative, hijri_year = _year_from(parts, ctx)
+    if hijri_year:
+        return None  # a Gregorian month with a hijri year: not a date we can trust
+    if year is not None:
+        d = R.valid_day(year, month, day)
+        if d is None:
+            return None
+        if relative:
+            out["relative"] = True
+    elif ctx.ref is not None:
+        if relative:  # "من العام الماضي" without a reference
+            return None
+        future = ctx.future
+        d = R.place_day_month(day, month, ctx.ref, _direction(parts.group("mod")), future)
+        out["relative"] = True
+        if d is not None and d > ctx.ref + timedelta(days=R.FORWARD_TOLERANCE_DAYS):
+            out["future"] = True
+    else:
+        d = None
+        out["relative"] = True
+    out["value"] = R.day_value(d) if d else None
+    _range_end(parts, out, d)
+    return out
+
+
+def _handle_hijri_month(parts: re.Match[str], ctx: _Context) -> dict[str, Any] | None:
+    month = lexicon().hijri_months[key(parts.group("hm"))]
+    fz = parts.group("fz")
+    label = lexicon().fuzzy[key(fz)] if fz else None
+    probe = {"early": 1, "late": 29}.get(label or "", 15)
+    hy = parts.group("hyear")
+    out: dict[str, Any] = {"granularity": "month", "calendar": "hijri"}
+    if label:
+        out["modifier"] = label
+    if hy:
+        g = R.hijri_to_gregorian(int(hy), month, probe)
+        hyear = int(hy)
+    elif ctx.ref is not None:
+        h = R.gregorian_to_hijri(ctx.ref)
+        if h is None:
+            return None
+        direction = _direction(parts.group("hmod"))
+        hyear = h[0]
+        if direction == "past" and month >= h[1]:
+            hyear -= 1
+        elif direction == "next" and month <= h[1]:
+            hyear += 1
+        elif direction is None and month > h[1] and not ctx.future:
+            hyear -= 1
+        g = R.hijri_to_gregorian(hyear, month, probe)
+        out["relative"] = True
+    else:
+        return {"value": None, **out}
+    if g is None:
+        return None
+    out["hijri"] = f"{hyear:04d}-{month:02d}"
+    out["value"] = R.month_value(g.year, g.month)
+    return out
+
+
+def _handle_month(parts: re.Match[str], ctx: _Context) -> dict[str, Any] | None:
+    lx = lexicon()
+    month = _month_of(parts)
+    if month is None:
+        return None
+    m1 = key(parts.group("m1"))
+    fz = parts.group("fz")
+    has_tail = bool(parts.group("year") or parts.group("ryear") or parts.group("mod"))
+    anchored = bool(fz or parts.group("shahr") or parts.group("m2") or has_tail)
+    if not anchored:
+        if m1 in lx.ambiguous_months:
+            return None
+        # A lone month name after a preposition or in a list is a date;
+        # elsewhere it is usually one too, but a name like "مايو" in a
+        # proper name is rare enough not to need more checks.
+    year, relative, hijri_year = _year_from(parts, ctx)
+    if hijri_year:
+        return None
+    out: dict[str, Any] = {"granularity": "month"}
+    if fz:
+        out["modifier"] = lx.fuzzy[key(fz)]
+    if year is not None:
+        out["value"] = R.month_value(year, month)
+        if relative:
+            out["relative"] = True
+        return out
+    if ctx.ref is None:
+        out.update(value=None, relative=True)
+        return out
+    if relative:
+        return None
+    future = ctx.future
+    y, mth = R.place_month(month, ctx.ref, _direction(parts.group("mod")), future)
+    out.update(value=R.month_value(y, mth), relative=True)
+    if (y, mth) > (ctx.ref.year, ctx.ref.month):
+        out["future"] = True
+    return out
+
+
+def _handle_relday(parts: re.Match[str], ctx: _Context) -> dict[str, Any] | None:
+    lx = lexicon()
+    rd = key(parts.group("rd"))
+    if rd.endswith("اليوم") and not parts.group("wd"):
+        if _NOT_TODAY_AFTER.match(ctx.text, ctx.end) or ctx.word_before() in _NOT_TODAY_BEFORE:
+            return None
+    if rd.endswith("امس") and _NOT_YESTERDAY_AFTER.match(ctx.text, ctx.end):
+        return None
+    if rd in ("غد", "الغد") and not parts.group("pod") and ctx.word_before() not in (
+            "يوم", "صباح", "مساء", "بعد", "حتى", "حتي"):
+        return None  # الغد alone is often "the future" in op-eds
+    offset = lx.relative_days[rd]
+    out: dict[str, Any] = {"granularity": "day", "relative": True}
+    pod = parts.group("pod")
+    if pod:
+        out["part_of_day"] = lx.parts_of_day[key(pod)]
+    elif rd in ("الليله", "هذه الليله", "الليله الماضيه", "ليله امس"):
+        out["part_of_day"] = "night"
+    if ctx.ref is None:
+        out["value"] = None
+        return out
+    d = ctx.ref + timedelta(days=offset)
+    out["value"] = R.day_value(d)
+    if offset > 0:
+        out["future"] = True
+    return out
+
+
+_UNIT_OF = {"الاسبوع": "week", "الشهر": "month", "العام": "year", "السنه": "year"}
+
+
+def _handle_relunit(parts: re.Match[str], ctx: _Context) -> dict[str, Any] | None:
+    lx = lexicon()
+    out: dict[str, Any] = {"relative": True}
+    fz = parts.group("fz")
+    if fz:
+        out["modifier"] = lx.fuzzy[key(fz)]
+    if parts.group("weekend"):
+        unit, offset = "week", {"past": -1, "next": 1}.get(_direction(parts.group("wmod")) or "", 0)
+        out["modifier"] = "late"
+    elif parts.group("this"):
+        unit, offset = _UNIT_OF[parts.group("u1")], 0
+    else:
+        unit = _UNIT_OF[parts.group("u2")]
+        direction = _direction(parts.group("mod"))
+        offset = {"past": -1, "next": 1, "current": 0}[direction or "current"]
+        if parts.group("q"):
+            if direction != "past":
+                return None
+            offset = -2
+    out["granularity"] = unit
+    if ctx.ref is None:
+        out["value"] = None
+        return out
+    ref = ctx.ref
+    if unit == "week":
+        out["value"] = R.week_value(ref + timedelta(days=7 * offset))
+    elif unit == "month":
+        out["value"] = R.month_value(*R.add_months(ref.year, ref.month, offset))
+    else:
+        out["value"] = f"{ref.year + offset:04d}"
+    if offset > 0:
+        out["future"] = True
+    return out
+
+
+def _handle_weekday(parts: re.Match[str], ctx: _Context) -> dict[str, Any] | None:
+    lx = lexicon()
+    wd = key(parts.group("wd"))
+    pod, yawm, mod = parts.group("pod"), parts.group("yawm"), parts.group("mod")
+    if wd in lx.ambiguous_weekdays and not (pod or yawm or mod or parts.group("wd2")):
+        before = ctx.char_before()
+        after = ctx.text[ctx.end:ctx.end + 2].strip()[:1]
+        if not (before in "(،," and before) and after != ")" and ctx.word_before() not in (
+                "في", "منذ", "حتى", "وفي", "ومنذ", "امس", "اليوم", "الماضي", "مساء"):
+            return None
+    out: dict[str, Any] = {"granularity": "day", "relative": True}
+    if pod:
+        out["part_of_day"] = lx.parts_of_day[key(pod)]
+    if ctx.ref is None:
+        out["value"] = None
+        return out
+    direction = _direction(mod)
+    d = R.place_weekday(lx.weekdays[wd], ctx.ref, direction, ctx.future)
+    out["value"] = R.day_value(d)
+    if d > ctx.ref:
+        out["future"] = True
+    return out
+
+
+def _handle_duration(parts: re.Match[str], ctx: _Context) -> dict[str, Any] | None:
+    lx = lexicon()
+    unit, implied = lx.units[key(parts.group("unit"))]
+    num = parts.group("num")
+    if num:
+        count = int(num) if num.isdigit() else lx.numbers[key(num)]
+        if implied == 2:
+            return None  # "ثلاثة يومين" is not Arabic
+    elif implied:
+        count = implied
+    else:
+        return None  # "منذ أيام": a few days, no date
+    if count <= 0:
+        return None
+    out: dict[str, Any] = {"granularity": unit, "relative": True}
+    if parts.group("approx") or (num and key(num) in ("بضعه", "بضع")):
+        out["approximate"] = True
+    if ctx.ref is None:
+        out["value"] = None
+        return out
+    ref = ctx.ref
+    if unit == "day":
+        out["value"] = R.day_value(ref - timedelta(days=count))
+    elif unit == "week":
+        out["value"] = R.week_value(ref - timedelta(days=7 * count))
+    elif unit == "month":
+        out["value"] = R.month_value(*R.add_months(ref.year, ref.month, -count))
+    else:
+        out["value"] = f"{ref.year - count:04d}"
+    return out
+
+
+def _handle_year(parts: re.Match[str], ctx: _Context) -> dict[str, Any] | None:
+    lx = lexicon()
+    year = int(parts.group("year"))
+    era = parts.group("era")
+    fz = parts.group("fz")
+    kw = parts.group("kw")
+    if not (kw or fz or era):
+        before = ctx.word_before()
+        joined = ctx.last_end >= ctx.start - 3 and ctx.text[ctx.last_end:ctx.start].strip() in (
+            "-", "–", "و", "/", "الى", "او")
+        if before not in _YEAR_ANCHORS and not joined:
+            return None
+    out: dict[str, Any] = {"granularity": "year"}
+    if fz:
+        out["modifier"] = lx.fuzzy[key(fz)]
+    if _era_is_hijri(era) or year < 1900:
+        g = R.hijri_year_to_gregorian(year)
+        if g is None:
+            return None
+        out.update(value=f"{g:04d}", calendar="hijri", hijri=f"{year:04d}")
+        return out
+    if year > 2100:
+        return None
+    out["value"] = f"{year:04d}"
+    return out
+
+
+_HANDLERS = {
+    "numeric": _handle_numeric,
+    "hijri_date": _handle_hijri_date,
+    "date": _handle_date,
+    "hijri_month": _handle_hijri_month,
+    "month": _handle_month,
+    "relday": _handle_relday,
+    "relunit": _handle_relunit,
+    "weekday": _handle_weekday,
+    "duration": _handle_duration,
+    "year": _handle_year,
+}

@@ -1,0 +1,160 @@
+"""The time-expression grammar: compiled regexes built from the lexicon.
+
+One master regex (an alternation of rules, most specific first) scans the
+normalised text; each rule also has its own regex with named groups that
+re-parses a hit to pull out its parts.  Word lists become prefix tries
+(`trie_pattern`) so that the engine tests a few characters per position
+instead of hundreds of alternatives: that keeps recognition cheap next to
+tokenisation.  Written by hand because no maintained library builds
+Arabic date grammars (dateparser and duckling cover little of this and
+cannot keep offsets through our normalisation).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from hadath.times.lexicon import lexicon
+
+
+def trie_pattern(words: list[str] | set[str] | dict) -> str:
+    """A regex matching any of `words`, longest first, as a prefix trie.
+
+    Spaces inside a phrase match any run of whitespace; a phrase must end
+    at a word boundary.
+    """
+    trie: dict = {}
+    for w in words:
+        node = trie
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def build(node: dict) -> str:
+        ends = "" in node
+        alts = []
+        for ch in sorted(k for k in node if k):
+            piece = r"\s+" if ch == " " else re.escape(ch)
+            alts.append(piece + build(node[ch]))
+        if not alts:
+            return r"(?!\w)"
+        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+        if ends:
+            return "(?:" + body + r"|(?!\w))"
+        return body
+
+    return "(?:" + build(trie) + ")"
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    name: str
+    regex: re.Pattern[str]  # with named groups, for fullmatch on a hit
+
+
+@dataclass(frozen=True, slots=True)
+class Grammar:
+    master: re.Pattern[str]
+    rules: dict[str, Rule]
+    # Every expression contains a digit or one of these words: scanning for
+    # them first and running the master regex only near a hit keeps the
+    # stage cheap on the long stretches of text with no time in them.
+    anchors: re.Pattern[str]
+
+
+_NAMED = re.compile(r"\(\?P<\w+>")
+
+
+@lru_cache(maxsize=1)
+def grammar() -> Grammar:
+    """Compile the grammar once, on first use."""
+    lx = lexicon()
+    month = trie_pattern(lx.months)
+    hmonth = trie_pattern(lx.hijri_months)
+    weekday = trie_pattern(lx.weekdays)
+    mod = trie_pattern(lx.modifiers)
+    fuzzy = trie_pattern(lx.fuzzy)
+    pod = trie_pattern(lx.parts_of_day)
+    relday = trie_pattern(lx.relative_days)
+    unit = trie_pattern(lx.units)
+    number = trie_pattern(lx.numbers)
+    ordinal = trie_pattern(lx.ordinals)
+
+    year = r"(?P<year>1[3-9]\d\d|20\d\d)(?!\d)"
+    era = r"(?:\s*(?P<era>م|ه|هجريه|هجري|ميلاديه|ميلادي)(?!\w))?"
+    year_kw = r"(?:(?:عام|العام|سنه|السنه|لعام|لسنه|للعام)\s+)"
+    year_part = r"\s*[،,/]?\s*(?:من\s+)?" + year_kw + "?" + year + era
+    rel_year = (r"\s+(?:من\s+)?(?P<ryear>(?:العام|السنه|عام)\s+(?P<rq>قبل\s+)?" + mod
+                + r"|هذا\s+العام|هذه\s+السنه)")
+    month_pair = (r"(?P<m1>" + month + r")(?:\s*[/(\-–]\s*(?P<m2>" + month
+                  + r")\s*\)?)?")
+    rel_month = r"(?P<relm>(?:الشهر|شهر)\s+(?P<rmod>" + mod + r")|هذا\s+الشهر)"
+    day = (r"(?:(?:ال\s*)?(?P<day>[0-3]?\d)(?!\d)|(?P<ord>" + ordinal
+           + r"(?:\s+و\s*(?P<tens>العشرين|الثلاثين))?))")
+    day_range = r"(?:(?P<day0>[0-3]?\d)\s*(?:-|–|و|الى|حتى)\s*)?"
+    wd_prefix = (r"(?:(?:يوم\s+)?(?P<wd>" + weekday
+                 + r")\s*[،,(]?\s*(?:الموافق\s+)?)?")
+    tail = r"(?:" + year_part + "|" + rel_year + r"|\s+(?P<mod>" + mod + "))?"
+
+    rules: list[tuple[str, str]] = [
+        # 2021/11/07, 7/11/2021, 7-11-2021, 1436/10/5 هـ
+        ("numeric",
+         r"(?P<a>\d{1,4})\s?[/\-.]\s?(?P<b>\d{1,2})\s?[/\-.]\s?(?P<c>\d{1,4})(?![\d/])"
+         + era),
+        # (10/شوال / 1436هـ), 7 صفر 1430هـ
+        ("hijri_date",
+         wd_prefix + day_range + day + r"\s*[/\-]?\s*(?:من\s+)?(?:شهر\s+)?(?P<hm>" + hmonth
+         + r")(?:\s*[،,/]?\s*(?:من\s+)?" + year_kw + r"?(?P<hyear>1[34]\d\d)(?!\d)" + era
+         + r"|\s+(?P<hmod>" + mod + "))?"),
+        # 7 تشرين الثاني 2021, الأول من أيلول, 15 من الشهر الجاري
+        ("date",
+         wd_prefix + day_range + day + r"\s*(?:من\s+)?(?:شهر\s+)?(?:" + month_pair + "|"
+         + rel_month + ")" + tail),
+        # شهر شوال الجاري, مطلع شهر رمضان 1436
+        ("hijri_month",
+         r"(?:(?P<fz>" + fuzzy + r")\s+)?شهر\s+(?P<hm>" + hmonth
+         + r")(?:\s*(?:من\s+)?" + year_kw + r"?(?P<hyear>1[34]\d\d)(?!\d)" + era
+         + r"|\s+(?P<hmod>" + mod + "))?"),
+        # حزيران 2014, منتصف يوليو, أيار من العام الماضي, تشرين الأول الماضي
+        ("month",
+         r"(?:(?P<fz>" + fuzzy + r")\s+)?(?:(?P<shahr>شهر)\s+)?" + month_pair + tail),
+        # أول من أمس, صباح اليوم (الاثنين), مساء أمس
+        ("relday",
+         r"(?:(?P<pod>" + pod + r")\s+)?(?P<rd>" + relday + r")(?:\s*[(،,]?\s*(?P<wd>"
+         + weekday + r")\s*\)?)?"),
+        # مطلع العام الجاري, الأسبوع الماضي, هذا الشهر, العام قبل الماضي
+        ("relunit",
+         r"(?:(?P<fz>" + fuzzy + r")\s+)?(?:(?P<this>هذا|هذه)\s+(?P<u1>الاسبوع|الشهر|العام|السنه)"
+         r"|(?P<u2>الاسبوع|الشهر|العام|السنه)\s+(?P<q>قبل\s+)?(?P<mod>" + mod + r")"
+         r"|(?P<weekend>(?:عطله\s+)?نهايه\s+(?:ال)?اسبوع)(?:\s+(?P<wmod>" + mod + r"))?)"),
+        # فجر الأحد, يوم الجمعة المقبل, ليل الجمعة السبت
+        ("weekday",
+         r"(?:(?P<pod>" + pod + r")\s+)?(?:(?P<yawm>يوم)\s+)?(?P<wd>" + weekday
+         + r")(?:\s*(?:[/\-–]|و|الى)?\s*(?P<wd2>" + weekday + r"))?(?:\s+(?P<mod>" + mod + "))?"),
+        # قبل ثلاثة أيام, منذ عامين, قبل نحو 10 سنوات
+        ("duration",
+         r"(?P<kw>قبل|منذ)\s+(?:(?P<approx>نحو|حوالي|حوالى|قرابه|زهاء|اكثر\s+من|اقل\s+من"
+         r"|ما\s+يقارب|ما\s+يزيد\s+عن|ما\s+يزيد\s+على)\s+)?(?:(?P<num>\d{1,3}|" + number
+         + r")\s+)?(?P<unit>" + unit + r")(?!\s*\d)(?!\s+(?:من|على)(?!\w))"),
+        # سنة 2003, عام 1436هـ, منتصف 2014, في 2009
+        ("year",
+         r"(?:(?P<fz>" + fuzzy + r")\s+)?(?:(?P<kw>عامي|عام|العام|سنه|السنه|لعام|لسنه|للعام)\s+)?"
+         + year + era),
+    ]
+    # One word of every rule that the rule cannot do without: digits, month
+    # and weekday names, relative-day words, the modifiers that relative
+    # units need (العام alone is too common an anchor: "الرأي العام"), and
+    # قبل / منذ for durations.
+    anchor_words = {w.split()[0] for w in (*lx.months, *lx.hijri_months, *lx.weekdays)}
+    anchor_words |= {w.split()[-1] for w in lx.relative_days}
+    anchor_words |= set(lx.modifiers) | {"هذا", "هذه", "اسبوع", "الاسبوع", "قبل", "منذ"}
+    anchors = re.compile(r"\d|" + trie_pattern(anchor_words))
+    compiled = {name: Rule(name, re.compile(pat)) for name, pat in rules}
+    # Expressions start a word, possibly after one or two clitic letters
+    # (و ف ب ل ك): the look-behind rejects mid-word positions before any
+    # rule is tried, which is most of the cost of scanning.
+    master = re.compile(r"(?<!\w)[وفبلك]{0,2}?(?:" + "|".join(
+        f"(?P<{name}>{_NAMED.sub('(?:', pat)})" for name, pat in rules) + ")")
+    return Grammar(master, compiled, anchors)
