@@ -195,6 +195,7 @@ def _new_canonical(report: dict[str, Any]) -> dict[str, Any]:
         "actors": _parties(report.get("actors")),
         "recipients": _parties(report.get("recipients")),
         "trigger": report.get("trigger"),
+        "notes": report.get("notes"),
         "n_reports": 1,
         "n_articles": 1,
         "sources": [_source_entry(report)],
@@ -293,9 +294,21 @@ def assign(conn: Connection, report: dict[str, Any]) -> str:
     return canon["id"]
 
 
+def sentence_text(title: str | None, body: str | None, ev: dict[str, Any]) -> str | None:
+    """The sentence an event was found in (its evidence), from the stored text."""
+    sent = ev.get("sentence") if isinstance(ev.get("sentence"), dict) else {}
+    start, end = sent.get("start"), sent.get("end")
+    source = title if ev.get("field") == "title" else body
+    if not isinstance(start, int) or not isinstance(end, int) or not source:
+        return None
+    return " ".join(source[start:end].split()) or None
+
+
 def report_from_row(row: dict[str, Any]) -> dict[str, Any]:
     """A dedup report from a joined events+articles row (see `rebuild`)."""
-    return {**row, "event_id": row["id"]}
+    data = row.get("data") or {}
+    return {**row, "event_id": row["id"], "place": data.get("place"), "trigger": data.get("trigger"),
+            "notes": sentence_text(row.get("title"), row.get("text"), data)}
 
 
 def rebuild(conn: Connection) -> tuple[int, int]:
@@ -309,15 +322,13 @@ def rebuild(conn: Connection) -> tuple[int, int]:
     q = (
         select(
             events, articles.c.dup_group, articles.c.source, articles.c.url,
-            articles.c.title, articles.c.date.label("article_date"),
+            articles.c.title, articles.c.text, articles.c.date.label("article_date"),
         )
         .join(articles, articles.c.id == events.c.article_id)
         .order_by(articles.c.seq, events.c.idx)
     )
-    rows = [dict(r) for r in conn.execute(q).mappings()]
+    rows = [dict(r) for r in conn.execute(q).mappings()]  # read before rewriting
     for row in rows:
-        row["place"] = (row.get("data") or {}).get("place")
-        row["trigger"] = (row.get("data") or {}).get("trigger")
         assign(conn, report_from_row(row))
     n_canon = conn.execute(select(canonical_events.c.id)).all()
     return len(rows), len(n_canon)

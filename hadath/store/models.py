@@ -87,6 +87,8 @@ canonical_events = Table(
     Column("actors", Json),
     Column("recipients", Json),
     Column("trigger", Json),
+    # The sentence of the first report: the evidence a reader checks first.
+    Column("notes", Text),
     Column("n_reports", Integer, nullable=False, default=1),
     Column("n_articles", Integer, nullable=False, default=1),
     Column("sources", Json),

@@ -196,7 +196,8 @@ class Store:
             if parts:
                 conn.execute(insert(participants), parts)
             report = {**row, **article_info, "event_id": row["id"],
-                      "place": ev.get("place"), "trigger": ev.get("trigger")}
+                      "place": ev.get("place"), "trigger": ev.get("trigger"),
+                      "notes": dedup.sentence_text(title, body, ev)}
             dedup.assign(conn, report)
         return aid
 
@@ -575,6 +576,6 @@ def _canonical_dict(row: dict[str, Any]) -> dict[str, Any]:
         "fatalities": row.get("fatalities"), "injured": row.get("injured"),
         "confidence": row.get("confidence"), "actors": strip(row.get("actors")),
         "recipients": strip(row.get("recipients")), "trigger": row.get("trigger"),
-        "n_reports": row.get("n_reports"), "n_articles": row.get("n_articles"),
+        "notes": row.get("notes"), "n_reports": row.get("n_reports"), "n_articles": row.get("n_articles"),
         "sources": row.get("sources") or [], "canonical": True,
     }
