@@ -1,0 +1,159 @@
+"""Tag a Document's tokens and turn the tags into contract entity dicts."""
+
+from __future__ import annotations
+
+import unicodedata
+from functools import lru_cache
+from typing import Any
+
+from hadath.document import Document, Token
+from hadath.entities.consistency import (
+    canonical_names,
+    family_names_of,
+    majority_types,
+    propagate_names,
+)
+from hadath.entities.lexicon import lexicon
+from hadath.entities.tagger import tag_words
+from hadath.resources import read_lines
+from hadath.text.normalise import normalise_string
+from hadath.text.tokens import split_article, variants
+
+
+@lru_cache(maxsize=1)
+def _place_heads() -> dict[str, str]:
+    """Head word (article-free) → GPE / LOC / FAC, from loc_triggers.txt."""
+    out = {}
+    for line in read_lines("ner/loc_triggers.txt"):
+        word, _, kind = line.partition("\t")
+        w = normalise_string(word)
+        out[split_article(w)[1]] = kind or "LOC"
+    return out
+
+
+def _known(word: str) -> bool:
+    lex = lexicon()
+    return word in lex.places or word in lex.given or word in lex.family
+
+
+def clitic_cut(norm: str) -> int:
+    """How many leading letters of a word are a proclitic outside the name."""
+    prefix, _ = split_article(norm)
+    if len(prefix) > 2:  # وال / بال / لل... : keep the article, cut the rest
+        return len(prefix) - 2 if prefix.endswith("ال") else len(prefix) - 1
+    if prefix or len(norm) < 4 or norm[0] not in "وفبلك":
+        return 0
+    lex = lexicon()
+    whole_known = _known(norm)
+    for cut in (1, 2):
+        rest = norm[cut:]
+        if len(rest) < 3 or (cut == 2 and (norm[0] not in "وف" or norm[1] not in "بلك")):
+            continue
+        if whole_known:
+            return 0
+        if _known(rest) or (rest in lex.clusters and norm not in lex.clusters):
+            return cut
+    return 0
+
+
+def _skip_letters(text: str, start: int, end: int, n: int) -> int:
+    """Original offset after `n` normalised letters from `start` (marks skipped)."""
+    i = start
+    while n > 0 and i < end:
+        if unicodedata.category(text[i]) != "Mn" and text[i] != "\u0640":
+            n -= 1
+        i += 1
+    while i < end and (unicodedata.category(text[i]) == "Mn" or text[i] == "\u0640"):
+        i += 1
+    return i
+
+
+def _is_nisba(tok: Token) -> bool:
+    nisba = lexicon().nisba
+    return any(v in nisba for v in variants(tok.norm)[:3])
+
+
+def _refine(kind: str, words: list[str]) -> str:
+    if kind != "LOC":
+        return kind
+    lex = lexicon()
+    head = split_article(words[0])[1]
+    heads = _place_heads()
+    if head in heads:
+        return heads[head]
+    for v in variants(words[0]):
+        if v in heads:
+            return heads[v]
+    if len(words) == 1:
+        if any(v in lex.places for v in variants(words[0])):
+            return "GPE"
+    elif lex.place_phrases.match_at(
+        [Token(0, 0, w, *split_article(w)[::-1]) for w in words], 0
+    ) is not None:
+        return "GPE"
+    return "LOC"
+
+
+def _spans(tags: list[str]) -> list[tuple[int, int, str]]:
+    out = []
+    i, n = 0, len(tags)
+    while i < n:
+        if tags[i].startswith("B-"):
+            kind = tags[i][2:]
+            j = i + 1
+            while j < n and tags[j] == "I-" + kind:
+                j += 1
+            out.append((i, j, kind))
+            i = j
+        else:
+            i += 1
+    return out
+
+
+def annotate(doc: Document) -> Document:
+    """Pipeline stage: fill `doc.entities` (and settle title mentions too)."""
+    tokens = doc.tokens
+    tags: list[str] = []
+    start = 0
+    n = len(tokens)
+    while start < n:
+        end = start + 1
+        while end < n and tokens[end].sentence == tokens[start].sentence:
+            end += 1
+        tags.extend(tag_words([t.norm for t in tokens[start:end]]))
+        start = end
+    title = doc.title_doc
+    families = family_names_of(tokens, tags)
+    if title is not None:
+        families |= title.meta.get("_ner_families", set())
+    propagate_names(tokens, tags, families)
+    doc.meta["_ner_families"] = families
+
+    entities: list[dict[str, Any]] = []
+    taken = [False] * n
+    for i, j, kind in _spans(tags):
+        words = [t.norm for t in tokens[i:j]]
+        if kind == "LOC" and j - i == 1 and _is_nisba(tokens[i]):
+            kind = "NORP"
+        kind = _refine(kind, words)
+        first = tokens[i]
+        s = _skip_letters(doc.text, first.start, first.end, clitic_cut(first.norm))
+        e = tokens[j - 1].end
+        if s >= e:
+            continue
+        entities.append({"text": doc.text[s:e], "type": kind, "start": s, "end": e})
+        for k in range(i, j):
+            taken[k] = True
+    for k, t in enumerate(tokens):
+        if not taken[k] and t.is_word and _is_nisba(t):
+            s = _skip_letters(doc.text, t.start, t.end, clitic_cut(t.norm))
+            entities.append({"text": doc.text[s:t.end], "type": "NORP", "start": s, "end": t.end})
+    entities.sort(key=lambda x: x["start"])
+
+    every = entities + (title.entities if title is not None else [])
+    majority_types(every)
+    for x in every:
+        x.pop("canonical", None)
+    canonical_names(every)
+    doc.entities = entities
+    return doc
