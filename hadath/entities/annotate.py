@@ -33,7 +33,8 @@ def _place_heads() -> dict[str, str]:
 
 def _known(word: str) -> bool:
     lex = lexicon()
-    return word in lex.places or word in lex.given or word in lex.family
+    return (word in lex.places or word in lex.given or word in lex.family
+            or word in lex.org_heads or word in lex.loc_heads)
 
 
 def clitic_cut(norm: str) -> int:
@@ -94,6 +95,45 @@ def _refine(kind: str, words: list[str]) -> str:
     return "LOC"
 
 
+def _org_phrases(tokens: list[Token], tags: list[str]) -> None:
+    """Organisation names the model missed, by Arabic noun-phrase grammar.
+
+    A head word (وزارة، جيش، قوات، حزب ...) starts an organisation name when
+    it is either definite and followed by an agreeing nisba ("الجيش
+    العراقي") or in construct with one or two definite nouns, optionally
+    followed by a nisba ("قوات الأمن", "وزارة الخارجية الأمريكية").  Tags of
+    untagged (or nisba-only) tokens are rewritten in place.
+    """
+    lex = lexicon()
+    heads = lex.org_heads
+    n = len(tokens)
+    i = 0
+    while i < n:
+        t = tokens[i]
+        if tags[i] != "O" or not t.is_word or not any(v in heads for v in variants(t.norm)[:3]):
+            i += 1
+            continue
+        prefix, _ = split_article(t.norm)
+        j = i + 1
+        if not prefix.endswith("ال"):
+            nouns = 0
+            while (j < n and nouns < 2 and tags[j] == "O" and tokens[j].sentence == t.sentence
+                   and split_article(tokens[j].norm)[0] == "ال" and not _is_nisba(tokens[j])
+                   and split_article(tokens[j].norm)[1] not in lex.titles):
+                j += 1
+                nouns += 1
+            if nouns == 0:
+                i += 1
+                continue
+        if j < n and tags[j] == "O" and tokens[j].sentence == t.sentence and _is_nisba(tokens[j]):
+            j += 1
+        if j - i >= 2:
+            tags[i] = "B-ORG"
+            for k in range(i + 1, j):
+                tags[k] = "I-ORG"
+        i = max(j, i + 1)
+
+
 def _spans(tags: list[str]) -> list[tuple[int, int, str]]:
     out = []
     i, n = 0, len(tags)
@@ -127,6 +167,7 @@ def annotate(doc: Document) -> Document:
     if title is not None:
         families |= title.meta.get("_ner_families", set())
     propagate_names(tokens, tags, families)
+    _org_phrases(tokens, tags)
     doc.meta["_ner_families"] = families
 
     entities: list[dict[str, Any]] = []

@@ -1,0 +1,110 @@
+"""Named entities: hadath tag format, the seed article, offsets and clitics."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import hadath
+from hadath.entities import tag_conll
+from hadath.entities.corpora import desegment_sentence, entity_spans
+from hadath.entities.tagger import decode_bio
+from hadath.entities.train import score
+
+SEED = Path(__file__).resolve().parents[2] / "shared" / "seed" / "kadhimi-drone-attack.txt"
+if not SEED.exists():
+    SEED = Path(__file__).resolve().parents[1] / ".." / "shared" / "seed" / "kadhimi-drone-attack.txt"
+
+
+@pytest.fixture(scope="module")
+def seed_doc():
+    if not SEED.exists():
+        pytest.skip("shared seed article not available")
+    title, body = SEED.read_text(encoding="utf-8").split("\n", 1)
+    return hadath.extract(body, title=title)
+
+
+def _mentions(doc, kind):
+    return {e["text"] for e in doc.entities if e["type"] == kind}
+
+
+def test_seed_people(seed_doc):
+    people = _mentions(seed_doc, "PER")
+    for name in ("مصطفى الكاظمي", "مقتدى الصدر", "عادل عبدالمهدي"):
+        assert name in people
+
+
+def test_seed_organisations(seed_doc):
+    orgs = _mentions(seed_doc, "ORG")
+    for name in ("تحالف فتح", "وزارة الخارجية الأمريكية", "الجيش العراقي"):
+        assert name in orgs
+
+
+def test_seed_short_name_gets_canonical(seed_doc):
+    short = [e for e in seed_doc.entities if e["text"] == "الكاظمي"]
+    assert short and all(e["type"] == "PER" and e["canonical"] == "مصطفى الكاظمي" for e in short)
+
+
+def test_seed_nisba_never_a_place(seed_doc):
+    for e in seed_doc.entities:
+        if e["text"] in ("العراقي", "الأمريكية", "الأمريكي", "العراقيين"):
+            assert e["type"] == "NORP"
+
+
+def test_seed_offsets_point_into_text(seed_doc):
+    assert seed_doc.entities
+    for e in seed_doc.entities:
+        assert seed_doc.text[e["start"]:e["end"]] == e["text"]
+        assert e["type"] in {"PER", "ORG", "LOC", "GPE", "FAC", "NORP", "MISC"}
+    for e in seed_doc.title_doc.entities:
+        assert seed_doc.title[e["start"]:e["end"]] == e["text"]
+
+
+def test_proclitic_outside_the_name():
+    doc = hadath.extract("وصل الوفد إلى بغداد أمس ثم غادر وبغداد تشهد توترا، وقال الرئيس العراقي برهم صالح إن الوضع مستقر.")
+    texts = [e["text"] for e in doc.entities]
+    assert "وبغداد" not in texts
+    assert texts.count("بغداد") == 2
+    for e in doc.entities:
+        assert doc.text[e["start"]:e["end"]] == e["text"]
+
+
+def test_diacritics_keep_offsets():
+    text = "قَالَ رَئِيسُ الوُزَرَاءِ مُصْطَفَى الكَاظِمِي فِي بَغْدَادَ"
+    doc = hadath.extract(text)
+    for e in doc.entities:
+        assert text[e["start"]:e["end"]] == e["text"]
+
+
+def test_tag_conll_contract():
+    lines = ["أعلن\tO", "الرئيس O", "الفرنسي", "إيمانويل", "ماكرون", "في", "باريس", "", "", "زار", "بغداد", ""]
+    out = list(tag_conll(lines))
+    toks = [ln for ln in lines if ln.strip()]
+    body = [ln for ln in out if ln]
+    assert [b.split("\t")[0] for b in body] == [t.split()[0] for t in toks]
+    assert out[7] == "" and out.count("") == 2  # one blank between, one closing
+    tags = [b.split("\t")[1] for b in body]
+    assert all(t == "O" or t[:2] in ("B-", "I-") for t in tags)
+    assert tags[3:5] == ["B-PER", "I-PER"]
+    assert tags[6].endswith("LOC") and tags[8].endswith("LOC")
+
+
+def test_tag_conll_no_trailing_blank_when_input_has_none():
+    assert list(tag_conll(["بغداد"]))[-1].startswith("بغداد\t")
+
+
+def test_decode_bio_repairs_orphan_inside():
+    assert decode_bio(["O", "I-PER", "I-PER", "I-ORG"]) == ["O", "B-PER", "I-PER", "B-ORG"]
+
+
+def test_entity_spans_and_score():
+    gold = [["B-PER", "I-PER", "O", "B-LOC"]]
+    assert entity_spans(gold[0]) == {(0, 2, "PER"), (3, 4, "LOC")}
+    res = score(gold, [["B-PER", "O", "O", "B-LOC"]])
+    assert res["LOC"]["f1"] == 1.0 and res["PER"]["f1"] == 0.0
+
+
+def test_wikifane_desegmentation():
+    sent = [("و", "O"), ("عاصمة", "O"), ("ها", "O"), ("ل", "O"), ("الشرق", "B-LOC"), ("و", "O"), ("جوبا", "B-LOC")]
+    assert desegment_sentence(sent) == [("وعاصمتها", "O"), ("للشرق", "B-LOC"), ("وجوبا", "B-LOC")]
