@@ -58,4 +58,10 @@ def html_to_text(markup: str) -> tuple[str | None, str]:
     if not text or len(fb_text) > len(text) * 1.2:
         text = fb_text
     title = fb_title or title
-    return title, (text or "").strip()
+    text = (text or "").strip()
+    if title:
+        # The headline is the title, not the first line of the body.
+        first, _, rest = text.partition("\n")
+        if " ".join(first.split()) == " ".join(title.split()):
+            text = rest.strip()
+    return title, text

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from bisect import bisect_right
 from dataclasses import dataclass
 
 # One-to-one replacements: they keep the length, so str.translate does them
@@ -60,19 +59,29 @@ class NormalisedText:
 
     `segments` holds (norm_start, orig_start, norm_len, orig_len) for every
     stretch; a stretch with norm_len == orig_len maps character by character,
-    any other (a dropped mark, an expanded ligature) maps as a whole.
+    any other (an expanded ligature) maps as a whole; dropped marks have no
+    stretch of their own.  Per-position arrays are built on first use, so
+    mapping many spans costs one list index each.
     """
 
     original: str
     text: str
     segments: list[tuple[int, int, int, int]] | None  # None: identity map
-    _norm_starts: list[int] | None = None
+    _starts: list[int] | None = None
+    _ends: list[int] | None = None
 
-    def _segment(self, pos: int) -> tuple[int, int, int, int]:
-        if self._norm_starts is None:
-            self._norm_starts = [s[0] for s in self.segments]  # type: ignore[union-attr]
-        i = bisect_right(self._norm_starts, pos) - 1
-        return self.segments[max(i, 0)]  # type: ignore[index]
+    def _build(self) -> None:
+        starts: list[int] = []
+        ends: list[int] = []
+        for _ns, os_, nl, ol in self.segments or ():
+            if nl == ol:
+                starts.extend(range(os_, os_ + nl))
+                ends.extend(range(os_ + 1, os_ + nl + 1))
+            else:
+                starts.extend([os_] * nl)
+                ends.extend([os_ + ol] * nl)
+        starts.append(len(self.original))
+        self._starts, self._ends = starts, ends
 
     def to_original(self, start: int, end: int) -> tuple[int, int]:
         """Map a [start, end) range of the normalised text to the original."""
@@ -86,27 +95,30 @@ class NormalisedText:
     def orig_start(self, pos: int) -> int:
         if self.segments is None:
             return pos
-        if pos >= len(self.text):
-            return len(self.original)
-        ns, os_, nl, ol = self._segment(pos)
-        return os_ + (pos - ns) if nl == ol else os_
+        if self._starts is None:
+            self._build()
+        return self._starts[min(pos, len(self._starts) - 1)]  # type: ignore[index]
 
     def orig_end(self, pos: int) -> int:
         if self.segments is None:
             return pos
         if pos <= 0:
             return 0
-        ns, os_, nl, ol = self._segment(pos - 1)
-        return os_ + (pos - ns) if nl == ol else os_ + ol
+        if self._ends is None:
+            self._build()
+        return self._ends[min(pos, len(self._ends)) - 1]  # type: ignore[index]
 
 
-_MARK = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")
+_MARK_CHARS = frozenset(
+    [chr(c) for c in range(0x0610, 0x061B)] + [chr(c) for c in range(0x064B, 0x0660)]
+    + ["\u0670", "\u0640"] + [chr(c) for c in range(0x06D6, 0x06EE)]
+)
 
 
 def extend_over_marks(text: str, end: int) -> int:
     """Move `end` past diacritics and tatweel that belong to the last letter."""
     n = len(text)
-    while end < n and _MARK.match(text, end):
+    while end < n and text[end] in _MARK_CHARS:
         end += 1
     return end
 

@@ -11,23 +11,23 @@ reading for lexicon look-ups to choose from.
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
-import regex
-
 from hadath.document import Document, Token
-from hadath.text.normalise import NormalisedText, extend_over_marks
+from hadath.text.normalise import _MARK_CHARS, NormalisedText, extend_over_marks
 
 # Arabic letters (after normalisation), digits with decimal or thousands
 # separators, Latin words, and any other non-space character on its own.
-_TOKEN = regex.compile(
-    r"(?P<ar>[\u0621-\u064a\u0671-\u06d3\u06fa-\u06ff]+)"
-    r"|(?P<num>\d+(?:[.,\u066b\u066c]\d+)*)"
-    r"|(?P<lat>[\p{Latin}][\p{Latin}\p{M}'\-]*)"
-    r"|(?P<other>\S)"
+_TOKEN = re.compile(
+    r"([\u0621-\u064a\u0671-\u06d3\u06fa-\u06ff]+)"
+    r"|(\d+(?:[.,\u066b\u066c]\d+)*)"
+    r"|([a-z\u00c0-\u024f\u1e00-\u1eff][a-z\u00c0-\u024f\u1e00-\u1eff\u0300-\u036f'\-]*)"
+    r"|(\S)"
 )
-_ARTICLE = regex.compile(r"^([وف]?(?:[بكل])?)ال(.{2,})$")
-_LIL = regex.compile(r"^([وف]?ل)ل(.{2,})$")
+_AR, _NUM, _LAT, _OTHER = 1, 2, 3, 4
+_ARTICLE = re.compile(r"^([وف]?(?:[بكل])?)ال(.{2,})$")
+_LIL = re.compile(r"^([وف]?ل)ل(.{2,})$")
 _SUFFIXES = ("هما", "كما", "هم", "هن", "ها", "كم", "نا", "ه", "ك", "ي")
 
 
@@ -86,18 +86,24 @@ def tokenize_normalised(norm: NormalisedText) -> list[Token]:
     tokens: list[Token] = []
     append = tokens.append
     identity = norm.segments is None
+    original = norm.original
+    n = len(original)
+    if not identity:
+        norm.orig_start(0)  # builds the position arrays once
+        starts, ends = norm._starts, norm._ends
     for m in _TOKEN.finditer(norm.text):
         s, e = m.span()
         if not identity:
-            s, e = norm.to_original(s, e)
-            e = extend_over_marks(norm.original, e)
+            s, e = starts[s], ends[e - 1]  # type: ignore[index]
+            if e < n and original[e] in _MARK_CHARS:
+                e = extend_over_marks(original, e)
         word = m.group()
-        kind = m.lastgroup
-        if kind == "ar":
+        kind = m.lastindex
+        if kind == _AR:
             prefix, base = split_article(word)
             append(Token(s, e, word, base, prefix, 0, True))
         else:
-            append(Token(s, e, word, word, "", 0, kind != "other"))
+            append(Token(s, e, word, word, "", 0, kind != _OTHER))
     return tokens
 
 
