@@ -43,6 +43,8 @@ from hadath.store.models import (
 from hadath.store.search import fts5_query, index_document, tsquery_text
 
 DEFAULT_URL = "sqlite:///hadath.db"
+# Error messages (from hadath.batch) that mean our code failed, not the article.
+RETRYABLE = "internal error"
 
 
 def content_hash(title: str | None, text: str) -> str:
@@ -152,6 +154,8 @@ class Store:
         chash = content_hash(title, body)
         if conn.execute(select(articles.c.id).where(articles.c.content_hash == chash)).first():
             return None
+        # A retried article that failed before: its old error is resolved.
+        conn.execute(errors.delete().where(errors.c.content_hash == chash))
         aid = str(result.get("id") or chash[:16])
         if conn.execute(select(articles.c.seq).where(articles.c.id == aid)).first():
             aid = f"{aid}~{chash[:8]}"  # same id, different content: a new version
@@ -243,8 +247,11 @@ class Store:
         with self.engine.connect() as conn:
             found = {r[0] for r in conn.execute(
                 select(articles.c.content_hash).where(articles.c.content_hash.in_(hashes)))}
+            # Internal errors (a stage crashed) are not the article's fault:
+            # such articles are tried again on the next run.
             found |= {r[0] for r in conn.execute(
-                select(errors.c.content_hash).where(errors.c.content_hash.in_(hashes)))}
+                select(errors.c.content_hash).where(
+                    errors.c.content_hash.in_(hashes), errors.c.error.not_like(RETRYABLE + "%")))}
         return found
 
     def known_error_keys(self, keys: list[str]) -> set[str]:
@@ -292,7 +299,7 @@ class Store:
         with self.engine.connect() as conn:
             total = conn.execute(select(func.count()).select_from(articles).where(where)).scalar_one()
             rows = conn.execute(
-                select(*cols).where(where).order_by(articles.c.date.desc(), articles.c.seq)
+                select(*cols).where(where).order_by(articles.c.date.desc().nulls_last(), articles.c.seq)
                 .limit(limit).offset(offset)).mappings()
             return total, [dict(r) for r in rows]
 
