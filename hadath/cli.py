@@ -110,7 +110,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 # Subsystems that add their own subcommands; each keeps heavy imports inside
 # its command functions so `hadath extract` starts fast.
-_COMMAND_MODULES: list[str] = []
+_COMMAND_MODULES: list[str] = ["hadath.store.commands", "hadath.api.commands"]
 
 
 def main(argv: list[str] | None = None) -> int:
