@@ -61,19 +61,20 @@ def default_stages() -> list[Stage]:
 def run(doc: Document, stages: Sequence[Stage] | None = None) -> Document:
     """Run `stages` (default: the full pipeline) over `doc`, title included."""
     global _TITLE_PIPELINE
-    if stages is None:
-        stages = default_stages()
-        if doc.title and doc.title.strip():
-            if _TITLE_PIPELINE is None:
-                _TITLE_PIPELINE = _title_stages()
-            title_doc = Document(doc.title, id=doc.id, date=doc.date)
-            title_doc.reference_date = doc.reference_date
-            title_doc.meta["is_title"] = True
-            for stage in _TITLE_PIPELINE:
-                stage(title_doc)
-            doc.title_doc = title_doc
-    for stage in stages:
+    with_title = stages is None and bool(doc.title and doc.title.strip())
+    for stage in stages if stages is not None else default_stages():
         stage(doc)
+    if with_title:
+        # After the body, so the title resolves relative dates against the
+        # reference date the body may have supplied.
+        if _TITLE_PIPELINE is None:
+            _TITLE_PIPELINE = _title_stages()
+        title_doc = Document(doc.title or "", id=doc.id, date=doc.date)
+        title_doc.reference_date = doc.reference_date
+        title_doc.meta["is_title"] = True
+        for stage in _TITLE_PIPELINE:
+            stage(title_doc)
+        doc.title_doc = title_doc
     return doc
 
 
