@@ -1,0 +1,231 @@
+"""Actor and recipient candidates of a sentence, and who did what to whom.
+
+Candidates are the named entities (PER, ORG, NORP, GPE) of the entities
+stage and the actor nouns of the sector lexicon (الجيش، قوات الأمن،
+مسلحون، متظاهرون ...), a title joined to the name it heads (رئيس الوزراء
+العراقي مصطفى الكاظمي), and a following nisba adjective giving the country
+(الجيش العراقي → IQ).  Roles follow Arabic word order: a candidate right
+after a verb trigger is its subject when it can act (VSO), one before it in
+the same clause is its subject (SVO), and the next one after that is the
+target; after an event noun, "على/ضد X" is the target.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from hadath.document import Document, Token
+from hadath.events.triggers import CLAUSE_BREAKS, SentenceView
+
+AGENTIVE = frozenset({"GOV", "MIL", "COP", "REB", "UAF", "OPP", "PTY", "IGO", "LEG", "JUD"})
+# Sector of a named entity with no actor noun in it: a state named as an
+# actor is its government; a people (العراقيون) are civilians; a person or
+# organisation without a title or actor noun stays unknown (None).
+_ENTITY_SECTOR = {"ORG": None, "GPE": "GOV", "NORP": "CVL", "PER": None}
+_TARGET_PREPS = frozenset({"علي", "ضد", "باتجاه", "نحو"})
+
+
+@dataclass
+class Candidate:
+    i: int  # token range [i, j)
+    j: int
+    sector: str | None
+    country: str | None
+    crowd: bool = False
+    unknown: bool = False
+    entity: bool = False
+    title: bool = False  # a title that heads a following name
+    kind: str = ""  # entity type, "" for a lexicon noun
+
+    def to_dict(self, doc: Document) -> dict[str, Any]:
+        s, e = doc.tokens[self.i].start, doc.tokens[self.j - 1].end
+        out: dict[str, Any] = {"text": doc.text[s:e], "start": s, "end": e,
+                               "sector": self.sector, "country": self.country}
+        if self.crowd:
+            out["_crowd"] = True
+        return out
+
+
+def _nisba() -> Any:
+    """hadath.places.nisba.country_for when the places stage provides it."""
+    try:
+        from hadath.places.nisba import country_for  # type: ignore[import-not-found]
+    except Exception:  # the places stage is built separately; work without it
+        return None
+    return country_for
+
+
+def _lookup_country() -> Any:
+    try:
+        from hadath.places import lookup_country  # type: ignore[attr-defined]
+    except Exception:
+        return None
+    return lookup_country
+
+
+def _country_of_word(tok: Token) -> str | None:
+    fn = _nisba()
+    if fn is None:
+        return None
+    try:
+        return fn(tok.norm) or (fn(tok.base) if tok.base != tok.norm else None)
+    except Exception:
+        return None
+
+
+def candidates(doc: Document, view: SentenceView) -> list[Candidate]:
+    """Actor candidates of a sentence, left to right, non-overlapping.
+
+    Sector-lexicon hits and named entities are pooled; overlapping ones are
+    one candidate (the lexicon gives the sector: الجيش in "الجيش العراقي"),
+    a following nisba or NORP gives the country, and a title heads the
+    name after it (رئيس الوزراء العراقي مصطفى الكاظمي: GOV, IQ).
+    """
+    toks = doc.tokens
+    pool: list[Candidate] = []
+    for h in view.sectors:
+        entry = h.entries[0]
+        if "unknown" in entry.flags:
+            continue  # "أي جهة" is handled as an unclaimed attack, not an actor
+        pool.append(Candidate(h.i, h.j, entry.sector, None, "crowd" in entry.flags,
+                              title="person" in entry.flags))
+    starts = {t.start: k for k, t in enumerate(toks[view.tok_start:view.tok_end], view.tok_start)}
+    ends = {t.end: k for k, t in enumerate(toks[view.tok_start:view.tok_end], view.tok_start)}
+    for e in doc.entities:
+        typ = e.get("type")
+        if typ not in _ENTITY_SECTOR or e.get("field") == "title":
+            continue
+        if not (view.start <= e["start"] < view.end):
+            continue
+        i, j = starts.get(e["start"]), ends.get(e["end"])
+        if i is None or j is None:
+            continue
+        country = None
+        if typ == "GPE":
+            country = _gpe_country(e)
+        elif typ == "NORP":
+            country = _country_of_word(toks[j])
+        pool.append(Candidate(i, j + 1, _ENTITY_SECTOR[typ], country, entity=True,
+                              kind=typ))
+    pool.sort(key=lambda c: (c.i, -(c.j - c.i)))
+    out: list[Candidate] = []
+    for c in pool:
+        if out and c.i < out[-1].j:  # overlap: one candidate, the lexicon's sector
+            cur = out[-1]
+            cur.j = max(cur.j, c.j)
+            if cur.sector is None or (cur.entity and not c.entity and c.sector):
+                cur.sector = c.sector
+            cur.country = cur.country or c.country
+            cur.crowd = cur.crowd or c.crowd
+            cur.entity = cur.entity or c.entity
+            continue
+        if out and c.i == out[-1].j:
+            cur = out[-1]
+            if c.kind == "NORP" and cur.kind != "NORP":  # الجيش + العراقي
+                cur.j = c.j
+                cur.country = cur.country or c.country
+                continue
+            if cur.title and c.kind == "PER":  # رئيس الوزراء العراقي + مصطفى الكاظمي
+                cur.j = c.j
+                cur.entity = True
+                cur.kind = "PER"
+                continue
+        out.append(c)
+    for c in out:
+        _extend_with_nisba(toks, c, view.tok_end)
+        if c.country is None and c.kind != "PER":  # وزارة الخارجية الأمريكية → US
+            for k in range(c.j - 1, c.i, -1):
+                country = _country_of_word(toks[k])
+                if country:
+                    c.country = country
+                    break
+        if c.kind == "NORP" and c.j - c.i == 1 and not toks[c.i].norm.endswith(("ين", "ون")):
+            c.sector = None  # a lone singular nisba is an adjective, not an actor
+            c.entity = False
+    return [c for c in out if c.sector is not None or c.entity]
+
+
+def _gpe_country(e: dict[str, Any]) -> str | None:
+    lc = _lookup_country()
+    if lc is None:
+        return None
+    try:
+        return lc(e.get("canonical") or e["text"])
+    except Exception:
+        return None
+
+
+def _extend_with_nisba(toks: list[Token], c: Candidate, limit: int) -> None:
+    """Grow a candidate over a following nisba adjective (الجيش العراقي → IQ)."""
+    k = c.j
+    if k < limit and toks[k].is_word:
+        country = _country_of_word(toks[k])
+        if country:
+            c.country = c.country or country
+            c.j = k + 1
+
+
+# A complementiser starts a new clause: "أعلن الجيش أن طائرة استهدفت" — the
+# army reports, it is not the attacker.
+_COMPLEMENTISERS = frozenset({"ان", "انه", "انها", "بان", "بانه", "بانها", "وان", "لان"})
+
+
+def _breaks(toks: list[Token], a: int, b: int) -> bool:
+    return any(toks[x].norm in CLAUSE_BREAKS or toks[x].norm in _COMPLEMENTISERS
+               for x in range(a, b))
+
+
+def _prepositional(tok: Token) -> bool:
+    """Whether a word carries a preposition (بقوات، للجيش), so is no subject."""
+    n = tok.norm
+    if n.startswith("و"):
+        n = n[1:]
+    return len(n) > 3 and n[0] in "بل" and (n[1:].startswith("ال") or n[1:] != tok.base)
+
+
+@dataclass(slots=True)
+class Roles:
+    actors: list[Candidate]
+    recipients: list[Candidate]
+
+
+def assign(doc: Document, cands: list[Candidate], i: int, j: int, verb: bool,
+           event_type: str, anaphoric: bool = False, window: int = 6) -> Roles:
+    """Actors and recipients of the trigger at tokens [i, j).
+
+    An anaphoric noun (الهجوم) is the object of someone else's verb ("وصف
+    الجيش الهجوم"), so it takes no subject from before it.
+    """
+    toks = doc.tokens
+    actors: list[Candidate] = []
+    recipients: list[Candidate] = []
+    before = [c for c in cands if c.j <= i and i - c.j < 4 and not _breaks(toks, c.j, i)]
+    after = [c for c in cands if c.i >= j and c.i - j < window and not _breaks(toks, j, c.i)]
+    if before and not anaphoric and not _prepositional(toks[before[-1].i]) and (
+        before[-1].sector in AGENTIVE or before[-1].crowd or before[-1].kind in ("PER", "ORG")
+    ):
+        actors.append(before[-1])
+    if after:
+        first = after[0]
+        gap = first.i - j
+        if verb and gap == 0 and not actors and not _prepositional(toks[first.i]) and (
+            first.sector in AGENTIVE or first.crowd or first.entity
+        ):
+            actors.append(first)
+            after = after[1:]
+        elif not verb and gap == 0 and not actors and not _prepositional(toks[first.i]) and (
+            first.sector in AGENTIVE or first.crowd
+        ):
+            actors.append(first)  # هجوم المسلحين: the genitive is the attacker
+            after = after[1:]
+    if after:
+        tgt = after[0]
+        prep = toks[tgt.i - 1].norm if tgt.i > 0 else ""
+        if verb or prep in _TARGET_PREPS or toks[tgt.i].prefix.startswith(("عل",)) or tgt.i - j <= 3:
+            recipients.append(tgt)
+    # A verb with an object pronoun after a noun it qualifies ("لرجل قتلته")
+    # targets that noun.
+    if verb and not recipients and before and before[-1] not in actors and not anaphoric:
+        recipients.append(before[-1])
+    return Roles(actors, recipients)

@@ -1,0 +1,121 @@
+"""Killed and injured figures: numerals, number words and ACLED's conventions.
+
+"مقتل 12 شخصا", "ثلاثة قتلى", "أكثر من 125" (→ 125, the stated floor),
+"العشرات" (→ 12) and "المئات" (→ 100) per ACLED; a lone singular victim
+("لرجل قتلته", "مقتل جندي") counts 1 and a dual noun ("جنديين") 2.  Vague
+words (العديد، عدة) give no figure.  Each figure keeps its evidence span.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from hadath.document import Document, Token
+from hadath.events.lexicon import lexicons
+from hadath.events.triggers import SentenceView
+
+# Words between a casualty word and its figure that do not change it:
+# "أكثر من 125" reports at least 125, ACLED codes the stated floor.
+_HEDGES = frozenset({"اكثر", "من", "نحو", "حوالي", "قرابه", "زهاء", "اقل", "ما", "لا",
+                     "يقل", "عن", "ما يزيد", "يزيد", "الي", "ما لا", "اكثر من", "عدد"})
+_SINGULAR = frozenset({"شخص", "رجل", "شاب", "طفل", "طفله", "امراه", "جندي", "شرطي",
+                       "مدني", "مواطن", "صحفي", "ضابط", "عنصر", "مسلح", "متظاهر", "فتي",
+                       "فتاه", "طالب", "مقاتل"})
+_DUAL = frozenset({"شخصين", "شخصان", "رجلين", "شابين", "طفلين", "جنديين", "شرطيين",
+                   "ضابطين", "عنصرين", "مواطنين اثنين", "امراتين", "مقاتلين اثنين"})
+
+
+@dataclass(slots=True)
+class Figure:
+    kind: str  # killed | injured
+    value: int
+    i: int  # evidence tokens [i, j)
+    j: int
+
+
+def _number_at(toks: list[Token], k: int, limit: int) -> tuple[int, int] | None:
+    """(value, end index) of a numeral or number-word phrase starting at k."""
+    nums = lexicons().numbers
+    t = toks[k]
+    if t.norm.isdigit() or t.norm.replace(",", "").replace(".", "").isdigit():
+        try:
+            return int(t.norm.replace(",", "").split(".")[0]), k + 1
+        except ValueError:
+            return None
+    word = _strip_case(t.base)
+    if word not in nums and _strip_case(t.norm) not in nums:
+        return None
+    value = nums.get(word, nums.get(_strip_case(t.norm), 0))
+    end = k + 1
+    # compound: خمسة وعشرون / ثلاثة عشر / مئة وخمسون
+    while end < limit:
+        nxt = toks[end]
+        w = _strip_case(nxt.norm)
+        if w.startswith("و") and _strip_case(w[1:]) in nums:
+            value += nums[_strip_case(w[1:])]
+            end += 1
+        elif w in ("عشر", "عشره") and value < 10:
+            value += 10
+            end += 1
+        elif w in ("الف", "الاف") and value < 1000:
+            value *= 1000
+            end += 1
+        else:
+            break
+    return value, end
+
+
+def _strip_case(w: str) -> str:
+    """Drop the accusative alef of tanween (عشرينا is not a form, but شخصا is)."""
+    return w
+
+
+def figures(doc: Document, view: SentenceView) -> list[Figure]:
+    """Casualty figures stated in a sentence."""
+    toks = doc.tokens
+    out: list[Figure] = []
+    lo, hi = view.tok_start, view.tok_end
+    for h in view.casualties:
+        entry = h.entries[0]
+        value: int | None = entry.implied
+        ev = (h.i, h.j)
+        if value is None and entry.position in ("after", "both"):
+            k = h.j
+            while k < hi and k - h.j < 4 and toks[k].norm in _HEDGES:
+                k += 1
+            if k < hi:
+                got = _number_at(toks, k, hi)
+                if got:
+                    value, end = got
+                    ev = (h.i, end)
+                elif toks[k].base in _DUAL or toks[k].norm in _DUAL:
+                    value, ev = 2, (h.i, k + 1)
+                elif _singular(toks[k]):
+                    if k == h.j:  # مقتل جندي, not مقتل أكثر من جندي
+                        value, ev = 1, (h.i, k + 1)
+        if value is None and entry.position in ("before", "both"):
+            k = h.i - 1
+            if k >= lo:
+                # search back over a number phrase: "ثلاثة قتلى", "125 جريحا"
+                for start in range(max(lo, k - 2), k + 1):
+                    got = _number_at(toks, start, h.i)
+                    if got and got[1] == h.i:
+                        value, ev = got[0], (start, h.j)
+                        break
+        if value is None and entry.verb and _has_object_suffix(toks[h.i], entry):
+            value, ev = 1, (h.i, h.j)  # قتلته: one victim named before
+        if value is not None and value > 0:
+            out.append(Figure(entry.kind, value, *ev))
+    return out
+
+
+def _singular(tok: Token) -> bool:
+    for w in (tok.base, tok.norm):
+        if w in _SINGULAR or (w.endswith("ا") and w[:-1] in _SINGULAR):
+            return True
+    return False
+
+
+def _has_object_suffix(tok: Token, entry) -> bool:
+    n = tok.norm
+    return n.endswith(("ته", "تها", "وه", "ها")) and not n.endswith(("وها",)) and len(n) > 4

@@ -1,0 +1,206 @@
+"""Event mentions: one per trigger, with its frame (who, whom, when, where, how many).
+
+A mention is what one trigger says in one sentence.  Its status comes from
+the cues around it (hadath/resources/events/cues.tsv); negated, hypothetical,
+generic and questioned mentions are kept out of the records (they are not
+events that happened or were attempted, threatened, planned or denied).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from hadath.document import Document
+from hadath.events import actors as actor_roles
+from hadath.events import anchoring
+from hadath.events.casualties import Figure, figures
+from hadath.events.classifier import calibrated, score_sentence, threshold
+from hadath.events.triggers import Hit, SentenceView, TriggerEntry, cues_for, is_definite
+
+# How specific a mode is: when a sentence names several instruments the most
+# specific wins (a drone that explodes is a drone strike).
+MODE_RANK = {"abduct": 10, "sexual": 10, "torture": 10, "drone": 9, "aerial": 8,
+             "suicide-attack": 8, "unconventional": 8, "crowd-control": 7, "explosives": 6,
+             "heavy-weapons": 5, "firearms": 4, "primitive": 4, "targeted": 3, "beat": 2,
+             "destroy": 2, "riot": 5, "vandalize": 4, "hunger": 6, "strike": 5, "obstruct": 4,
+             "boycott": 4, "demo": 1}
+STATUS_RANK = {"denied": 4, "attempted": 3, "threatened": 2, "planned": 1, "occurred": 0}
+# Fixed prior confidence for types the GSR does not cover (no calibration data).
+LEXICON_PRIOR = {"strong": 0.6, "weak": 0.35}
+_VIOLENT_CROWD_MODES = {None, "beat", "primitive", "destroy", "firearms"}
+_GENERIC_PHRASE_CUES = 3  # a multi-word generic cue ("في السنوات الاخيرة") scopes the sentence
+
+
+@dataclass(slots=True)
+class Mention:
+    type: str
+    mode: str | None
+    status: str
+    entry: TriggerEntry
+    hit: Hit
+    view: SentenceView
+    actors: list[dict[str, Any]] = field(default_factory=list)
+    recipients: list[dict[str, Any]] = field(default_factory=list)
+    date: dict[str, Any] | None = None
+    time: dict[str, Any] | None = None  # the time expression used, if any
+    place: dict[str, Any] | None = None
+    figures: list[Figure] = field(default_factory=list)
+    confidence: float = 0.0
+    anaphoric: bool = False
+    unidentified: dict[str, Any] | None = None
+
+    def trigger_span(self, doc: Document) -> dict[str, Any]:
+        s, e = doc.tokens[self.hit.i].start, doc.tokens[self.hit.j - 1].end
+        return {"text": doc.text[s:e], "start": s, "end": e}
+
+
+def _status(entry: TriggerEntry, cues: list, view: SentenceView) -> str | None:
+    """The mention's status, or None when it must not become an event."""
+    names = {c.cue for c in cues}
+    if view.question or "negation" in names or "hypothetical" in names:
+        return None
+    if "generic" in names and "participant" not in entry.flags:
+        return None
+    if "denied" in names:
+        return "denied"
+    if "attempted" in names:
+        return "attempted"
+    if "threatened" in names and entry.type != "THREATEN":
+        return "threatened"
+    if "planned" in names or entry.future:
+        return "planned"
+    return "occurred"
+
+
+def _nearest_trigger(view: SentenceView, h: Hit, typ: str) -> Hit | None:
+    same = [t for t in view.triggers if t.entries[0].type == typ]
+    if not same:
+        return None
+    return min(same, key=lambda t: min(abs(t.i - h.j), abs(h.i - t.j)))
+
+
+def _mode(entry: TriggerEntry, view: SentenceView, trig: Hit) -> str | None:
+    """The trigger's mode, refined by the instruments nearest to it (not to another trigger)."""
+    best = entry.mode
+    rank = MODE_RANK.get(best or "", 0)
+    for h in view.instruments:
+        if min(abs(h.i - trig.j), abs(trig.i - h.j)) > 8:
+            continue
+        if _nearest_trigger(view, h, h.entries[0].type) not in (trig, None):
+            continue
+        for e in h.entries:
+            if e.type == entry.type and MODE_RANK.get(e.mode, 0) > rank:
+                if entry.type == "PROTEST" and e.mode == "vandalize" and best == "demo":
+                    best, rank = "riot", MODE_RANK["riot"]
+                elif entry.type == "PROTEST" and e.mode == "riot":
+                    best, rank = "riot", MODE_RANK["riot"]
+                elif entry.type != "PROTEST":
+                    best, rank = e.mode, MODE_RANK[e.mode]
+    return best
+
+
+def _no_claim(doc: Document, view: SentenceView) -> dict[str, Any] | None:
+    """"لم تعلن أي جهة مسؤوليتها": an unidentified actor (span of the phrase)."""
+    toks = doc.tokens
+    for h in view.sectors:
+        if "unknown" not in h.entries[0].flags:
+            continue
+        lo = max(view.tok_start, h.i - 3)
+        hi = min(view.tok_end, h.j + 3)
+        words = [toks[k].norm for k in range(lo, hi)]
+        if any(w in ("لم", "ولم", "لا") for w in words) and any("مسؤولي" in w for w in words):
+            s = toks[lo].start
+            e = toks[hi - 1].end
+            for k in range(lo, hi):  # from the negation to the responsibility word
+                if toks[k].norm in ("لم", "ولم", "لا"):
+                    s = toks[k].start
+                    break
+            for k in range(hi - 1, lo - 1, -1):
+                if "مسؤولي" in toks[k].norm:
+                    e = toks[k].end
+                    break
+            return {"text": doc.text[s:e], "start": s, "end": e, "sector": "UAF",
+                    "country": None, "unidentified": True}
+    return None
+
+
+def _dated_otherwise(doc: Document, view: SentenceView) -> bool:
+    """Whether the sentence states a date (so an undated "الهجوم" in it is background)."""
+    return any(view.start <= t["start"] < view.end and t.get("granularity") in ("month", "year")
+               and not t.get("field") for t in doc.times)
+
+
+def mentions(doc: Document, views: list[SentenceView]) -> list[Mention]:
+    """Every event mention of the document, in text order."""
+    toks = doc.tokens
+    out: list[Mention] = []
+    for view in views:
+        if not view.triggers:
+            continue
+        scores = score_sentence(view, toks)
+        cands = actor_roles.candidates(doc, view)
+        generic_sentence = any(
+            c.cue == "generic" and len(c.form.split()) >= _GENERIC_PHRASE_CUES - 1
+            for h in view.cues for c in h.entries
+        )
+        no_claim = _no_claim(doc, view)
+        sent_figures = figures(doc, view)
+        local: list[Mention] = []
+        for h in view.triggers:
+            entry = h.entries[0]
+            cues = cues_for(view, toks, h.i, h.j)
+            status = _status(entry, cues, view)
+            if status is None:
+                continue
+            p = scores.get(entry.type)
+            weak = "weak" in entry.flags
+            if p is not None:
+                if weak and p < threshold(entry.type):
+                    continue
+                conf = calibrated(entry.type, p)
+            else:
+                conf = LEXICON_PRIOR["weak" if weak else "strong"]
+            anaphoric = not entry.verb and "def" in entry.flags and is_definite(toks, h.i, h.j)
+            roles = actor_roles.assign(doc, cands, h.i, h.j, entry.verb, entry.type, anaphoric)
+            m = Mention(entry.type, _mode(entry, view, h), status, entry, h, view,
+                        [c.to_dict(doc) for c in roles.actors],
+                        [c.to_dict(doc) for c in roles.recipients], confidence=conf)
+            m.anaphoric = anaphoric
+            # Violent crowd action is a riot (PLOVER PROTEST/riot), not an assault.
+            if m.type == "ASSAULT" and m.mode in _VIOLENT_CROWD_MODES and any(
+                a.get("_crowd") for a in m.actors
+            ):
+                m.type, m.mode = "PROTEST", "riot"
+            # Verbs that continue a sentence ("... وقالت ... وعرضت") share its subject.
+            if not m.actors and not m.anaphoric and local and local[-1].actors \
+                    and m.type not in ("ASSAULT", "PROTEST"):
+                m.actors = list(local[-1].actors)
+            if not m.actors and m.type not in ("ASSAULT", "PROTEST"):
+                first = next((c for c in cands if c.i < h.i and c.sector in
+                              actor_roles.AGENTIVE | {"CVL"} and c.entity), None)
+                if first is not None:
+                    m.actors = [first.to_dict(doc)]
+            if no_claim is not None and m.type == "ASSAULT" and not m.actors:
+                m.unidentified = no_claim
+            s0, e0 = toks[h.i].start, toks[h.j - 1].end
+            t = anchoring.sentence_time(doc, view.start, view.end, s0, e0, m.anaphoric)
+            if generic_sentence and (t is None or t.get("granularity") != "day"):
+                continue
+            if t is None and anaphoric and _dated_otherwise(doc, view):
+                continue  # "بعد أن أطاحت المظاهرات" in a sentence about 2020: background
+            if t is not None:
+                m.time = t
+                m.date = {"value": t["value"], "precision": t.get("granularity", "day")}
+            spans = [(a["start"], a["end"]) for a in m.actors + m.recipients]
+            m.place = anchoring.sentence_place(doc, view.start, view.end, s0, e0, spans)
+            local.append(m)
+        # Each casualty figure goes to the nearest violent mention of its sentence.
+        violent = [m for m in local if m.type in ("ASSAULT", "PROTEST")]
+        for f in sent_figures:
+            if not violent:
+                break
+            nearest = min(violent, key=lambda m, f=f: min(abs(m.hit.i - f.j), abs(f.i - m.hit.j)))
+            nearest.figures.append(f)
+        out.extend(local)
+    return out
