@@ -1,0 +1,122 @@
+"""Events stage: status, negation, casualties, roles, merging and the ACLED mapping."""
+
+from __future__ import annotations
+
+import pytest
+
+import hadath
+from hadath.events.acled import acled_type
+from hadath.events.lexicon import lexicons, verb_forms
+
+
+def events(text: str, date: str | None = "2024-03-10"):
+    return hadath.extract(text, date=date).to_dict()["events"]
+
+
+def only(evs, typ):
+    return [e for e in evs if e["type"] == typ]
+
+
+def test_lexicons_load_and_verbs_expand():
+    lex = lexicons()
+    assert lex.numbers["عشرات"] == 12 and lex.numbers["مئات"] == 100
+    forms = {f for f, *_ in verb_forms("قتل", "قتل")}
+    assert {"قتل", "قتلت", "قتلوا", "يقتل", "يقتلون", "سيقتل"} <= forms
+
+
+@pytest.mark.parametrize("text,killed,injured", [
+    ("قتل 12 شخصا وأصيب 30 آخرون في انفجار سيارة مفخخة في بغداد أمس.", 12, 30),
+    ("سقط ثلاثة قتلى في هجوم مسلح على حاجز للشرطة في الموصل أمس.", 3, None),
+    ("أسفر القصف عن مقتل العشرات وإصابة المئات في حلب أمس.", 12, 100),
+    ("وأصيب أكثر من 125 شخصا في الاشتباكات التي اندلعت في بغداد أمس.", None, 125),
+])
+def test_casualty_figures(text, killed, injured):
+    evs = [e for e in events(text) if e["type"] == "ASSAULT"]
+    assert evs, text
+    e = evs[0]
+    assert e["fatalities"] == killed
+    assert e["injured"] == injured
+    for span in e["evidence"]["fatalities"] + e["evidence"]["injured"]:
+        assert text[span["start"]:span["end"]] == span["text"]
+
+
+def test_lowest_figure_when_reports_differ():
+    text = ("قتل 20 شخصا في تفجير انتحاري في سوق ببغداد أمس. "
+            "وقالت الشرطة إن الانفجار أسفر عن مقتل 17 شخصا.")
+    e = only(events(text), "ASSAULT")
+    assert len(e) == 1 and e[0]["fatalities"] == 17
+    assert e[0]["mode"] == "suicide-attack"
+    assert e[0]["acled"]["sub_event_type"] == "Suicide bomb"
+
+
+@pytest.mark.parametrize("text", [
+    "لم يقع أي هجوم على المدينة أمس.",
+    "هل يهاجم الجيش المدينة؟",
+    "إذا هاجم المسلحون القرية فسيرد الجيش بقوة.",
+    "وفي السنوات الأخيرة، شن المسلحون عشرات الهجمات على المنطقة.",
+])
+def test_no_dated_event_from_negation_question_hypothesis_generic(text):
+    for e in only(events(text), "ASSAULT"):
+        assert e["date"] is None or e["status"] != "occurred", e
+
+
+def test_attempted_threatened_denied():
+    evs = events("أحبطت قوات الأمن محاولة اغتيال وزير الداخلية في بغداد أمس.")
+    assert only(evs, "ASSAULT")[0]["status"] == "attempted"
+    evs = events("هدد المسلحون بقصف المطار في طرابلس.")
+    a = only(evs, "ASSAULT")
+    assert a and a[0]["status"] == "threatened" and a[0]["date"] is None
+    assert only(evs, "THREATEN")
+    evs = events("ونفت الحكومة أن يكون الجيش قد قصف القرية.")
+    assert all(e["status"] == "denied" for e in only(evs, "ASSAULT"))
+
+
+def test_unclaimed_attack_has_unidentified_actor():
+    evs = events("انفجرت عبوة ناسفة في سوق بمدينة كركوك أمس، ولم تعلن أي جهة مسؤوليتها عن التفجير.")
+    e = only(evs, "ASSAULT")
+    assert len(e) == 1
+    assert e[0]["actors"] and e[0]["actors"][0]["sector"] == "UAF"
+    assert e[0]["acled"]["sub_event_type"] == "Remote explosive/landmine/IED"
+
+
+def test_actor_and_recipient_roles():
+    evs = events("اعتقلت الشرطة العراقية خمسة متظاهرين في البصرة أمس.")
+    e = only(evs, "COERCE")[0]
+    assert e["mode"] == "arrest"
+    assert e["acled"] == {"event_type": "Strategic developments", "sub_event_type": "Arrests"}
+    assert e["actors"][0]["sector"] == "COP" and e["actors"][0]["country"] == "IQ"
+    assert any(r["sector"] == "CVL" for r in e["recipients"])
+
+
+def test_protest_and_riot():
+    evs = events("تظاهر آلاف الطلاب في الجزائر العاصمة أمس احتجاجا على نتائج الامتحانات.")
+    p = only(evs, "PROTEST")
+    assert p and p[0]["acled"] == {"event_type": "Protests", "sub_event_type": "Peaceful protest"}
+    evs = events("رشق المتظاهرون قوات الأمن بالحجارة وأحرقوا الإطارات في وسط بيروت أمس.")
+    p = only(evs, "PROTEST")
+    assert p and p[0]["mode"] == "riot" and p[0]["acled"]["event_type"] == "Riots"
+
+
+def test_other_plover_types_from_lexicon():
+    evs = events("أدانت وزارة الخارجية المصرية الهجوم واتهمت جماعة مسلحة بتنفيذه.")
+    assert only(evs, "ACCUSE")
+    evs = events("اتفق الطرفان على وقف إطلاق النار في غزة.")
+    agree = only(evs, "AGREE")
+    assert agree and not only(evs, "ASSAULT")
+
+
+def test_undated_event_falls_back_to_reference_week():
+    evs = events("قصفت طائرات حربية مواقع للمسلحين في إدلب.", date="2024-03-10")
+    e = only(evs, "ASSAULT")[0]
+    assert e["date"] == {"value": "2024-03-10", "precision": "week"}
+    assert e["date_source"] == "reference"
+    assert e["mode"] == "aerial"
+
+
+def test_acled_table_conditions():
+    civ = [{"sector": "CVL"}]
+    mil = [{"sector": "MIL"}]
+    assert acled_type("ASSAULT", "firearms", mil, civ)["event_type"] == "Violence against civilians"
+    assert acled_type("ASSAULT", "firearms", mil, mil)["event_type"] == "Battles"
+    assert acled_type("ASSAULT", "drone", [], [])["sub_event_type"] == "Air/drone strike"
+    assert acled_type("ACCUSE", "disapprove", [], []) is None
