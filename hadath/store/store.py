@@ -301,7 +301,7 @@ class Store:
             rows = conn.execute(
                 select(*cols).where(where).order_by(articles.c.date.desc().nulls_last(), articles.c.seq)
                 .limit(limit).offset(offset)).mappings()
-            return total, [dict(r) for r in rows]
+            return total, [_plain(r) for r in rows]
 
     def _event_query(self, canonical: bool, type: str | None, mode: str | None,
                      date_from: str | None, date_to: str | None, country: str | None,
@@ -409,7 +409,7 @@ class Store:
             articles.c.id, articles.c.title, articles.c.source, articles.c.url, articles.c.date,
             articles.c.dup_group,
         ).where(articles.c.id.in_(uniq))).mappings()
-        by_id = {r["id"]: dict(r) for r in rows}
+        by_id = {r["id"]: _plain(r) for r in rows}
         return [by_id[i] for i in uniq if i in by_id]
 
     def article(self, id: str) -> dict[str, Any] | None:
@@ -436,7 +436,7 @@ class Store:
     def errors(self, limit: int = 100, offset: int = 0) -> list[dict[str, Any]]:
         with self.engine.connect() as conn:
             rows = conn.execute(select(errors).order_by(errors.c.id).limit(limit).offset(offset)).mappings()
-            return [dict(r) for r in rows]
+            return [_plain(r) for r in rows]
 
     def stats(self) -> dict[str, Any]:
         """Counts: articles, events, canonical events, errors; by type, country and date."""
@@ -499,6 +499,12 @@ class Store:
             n_events = conn.execute(select(func.count()).select_from(events)).scalar_one()
             n_ev_articles = conn.execute(select(func.coalesce(func.sum(articles.c.n_events), 0))).scalar_one()
             return bad == 0 and n_events == n_ev_articles
+
+
+def _plain(row: Any) -> dict[str, Any]:
+    # Column keys are sqlalchemy `quoted_name`s (a str subclass) that strict
+    # JSON encoders such as orjson refuse; hand out plain str keys.
+    return {str(k): v for k, v in row.items()}
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
