@@ -154,7 +154,7 @@ class EventFilters:
         type: Annotated[schemas.EventType | None, Query(
             description="PLOVER event type")] = None,
         mode: Annotated[str | None, Query(
-            pattern=r"^[a-z_]{1,32}$", description="PLOVER mode, e.g. drone, riot")] = None,
+            pattern=r"^[a-z][a-z_-]{0,31}$", description="PLOVER mode, e.g. drone, riot")] = None,
         date_from: Annotated[Date | None, Query(
             description="events on or after this date (YYYY-MM-DD)")] = None,
         date_to: Annotated[Date | None, Query(
@@ -290,7 +290,10 @@ def _extract(article: schemas.ExtractRequest) -> dict[str, Any]:
         doc = hadath.extract(article.text, title=article.title, date=_date_only(article.date),
                              id=article.id, source=article.source, url=article.url)
     except Exception as exc:  # noqa: BLE001 - one bad article must not be a 500
-        return {"id": article.id, "title": article.title, "text": article.text,
+        from hadath.document import content_id
+
+        return {"id": article.id or content_id(article.text, article.title),
+                "title": article.title, "text": article.text,
                 "error": f"extraction failed: {type(exc).__name__}"}
     return doc.to_dict()
 

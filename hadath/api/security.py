@@ -56,18 +56,24 @@ class BodySizeLimit:
                     return
         seen = 0
         started = False
+        too_large = False
 
         async def limited_receive() -> Message:
-            nonlocal seen
+            nonlocal seen, too_large
             message = await receive()
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
                 if seen > self.max_body:
+                    too_large = True
                     raise BodyTooLarge
             return message
 
         async def tracking_send(message: Message) -> None:
             nonlocal started
+            if too_large:
+                # The framework turns the cut body into its own error (400);
+                # that response is replaced by the 413 below.
+                return
             if message["type"] == "http.response.start":
                 started = True
             await send(message)
@@ -75,8 +81,9 @@ class BodySizeLimit:
         try:
             await self.app(scope, limited_receive, tracking_send)
         except BodyTooLarge:
-            if not started:
-                await _plain(send, 413, self._too_large())
+            pass
+        if too_large and not started:
+            await _plain(send, 413, self._too_large())
 
     def _too_large(self) -> bytes:
         return f'{{"detail":"request body over {self.max_body} bytes"}}'.encode()

@@ -68,7 +68,14 @@ function queryParams() {
 
 // Accessors tolerant of the store's flat or nested shapes.
 const dateOf = (ev) => (ev.date && typeof ev.date === "object" ? ev.date.value : ev.date) || "";
-const placeOf = (ev) => (ev.place && typeof ev.place === "object" ? ev.place : null);
+const placeOf = (ev) => {
+  const p = ev.place && typeof ev.place === "object" ? ev.place : null;
+  if (p && typeof p.lat === "number") return p;
+  if (typeof ev.lat === "number" && typeof ev.lon === "number") {
+    return { ...(p || {}), lat: ev.lat, lon: ev.lon, country: ev.country, admin1: ev.admin1 };
+  }
+  return p;
+};
 const placeName = (p) => (p ? (state.lang === "ar" ? p.name_ar || p.name : p.name || p.name_ar) || p.text || "" : "");
 const names = (list) => (list || []).map((p) => (typeof p === "string" ? p : p.text || p.name || "")).filter(Boolean);
 const reportsOf = (ev) => ev.n_reports ?? ev.n_articles ?? (ev.articles ? ev.articles.length : 1);
@@ -135,6 +142,7 @@ async function initMap() {
     console.warn("basemap not available", err);
   }
   map.on("moveend", () => { if (state.inView) refresh(); });
+  map.on("zoomend", () => renderMarkers());
 }
 
 function groupByPlace(events) {
@@ -150,54 +158,88 @@ function groupByPlace(events) {
   return { groups: [...groups.values()], unplaced };
 }
 
+// Places closer than this on screen share one marker (Baghdad and its Green
+// Zone at country zoom); recomputed on zoom, so zooming in separates them.
+const CLUSTER_PX = 28;
+
+function clusterGroups(groups) {
+  const sorted = [...groups].sort((a, b) => b.events.length - a.events.length);
+  const clusters = [];
+  for (const g of sorted) {
+    const pt = map.latLngToLayerPoint([g.place.lat, g.place.lon]);
+    const near = clusters.find((c) => c.point.distanceTo(pt) < CLUSTER_PX);
+    if (near) near.groups.push(g);
+    else clusters.push({ point: pt, groups: [g] });
+  }
+  return clusters;
+}
+
 function renderMap() {
   if (!map) return;
-  markerLayer.clearLayers();
   const { groups, unplaced } = groupByPlace(state.mapEvents);
-  for (const g of groups) {
+  if (!state.fitted && groups.length) {
+    state.fitted = true;
+    const bounds = L.latLngBounds(groups.map((g) => [g.place.lat, g.place.lon]));
+    map.fitBounds(bounds.pad(0.3), { maxZoom: 6, animate: false });
+  }
+  state.placeGroups = groups;
+  renderMarkers();
+  const shown = state.mapEvents.length - unplaced;
+  document.getElementById("map-note").textContent = t("map_note", shown, state.total, unplaced);
+}
+
+function renderMarkers() {
+  markerLayer.clearLayers();
+  for (const c of clusterGroups(state.placeGroups || [])) {
+    const lead = c.groups[0];
+    const events = c.groups.flatMap((g) => g.events);
     const counts = {};
-    for (const ev of g.events) counts[ev.type] = (counts[ev.type] || 0) + 1;
+    for (const ev of events) counts[ev.type] = (counts[ev.type] || 0) + 1;
     const main = Object.entries(counts).sort((a, b) => b[1] - a[1])[0][0];
-    const n = g.events.length;
+    const n = events.length;
     const size = Math.round(18 + Math.min(26, Math.sqrt(n) * 6));
+    const label = c.groups.map((g) => placeName(g.place)).join("، ");
     const dot = el("div", {
       class: "event-marker",
-      "data-place": g.place.name || "",
-      "data-place-ar": g.place.name_ar || "",
+      "data-place": lead.place.name || "",
+      "data-places": `|${c.groups.map((g) => g.place.name || "").join("|")}|`,
       "data-count": n,
       "data-types": Object.keys(counts).join(" "),
       role: "button",
       tabindex: "0",
-      "aria-label": `${placeName(g.place)}: ${t("at_place", n)}`,
+      "aria-label": `${label}: ${t("at_place", n)}`,
       text: n > 1 ? n : "",
     });
     dot.style.background = TYPE_COLOURS[main] || "#555";
     dot.style.width = dot.style.height = `${size}px`;
     dot.style.lineHeight = `${size}px`;
     const icon = L.divIcon({ className: "event-marker-icon", html: dot, iconSize: [size, size] });
-    const marker = L.marker([g.place.lat, g.place.lon], { icon, title: placeName(g.place), riseOnHover: true });
-    marker.bindPopup(() => placePopup(g), { maxWidth: 360, className: "place-popup" });
-    marker.bindTooltip(`${placeName(g.place)} · ${t("at_place", n)}`, { direction: "top", offset: [0, -size / 2] });
+    const marker = L.marker([lead.place.lat, lead.place.lon], { icon, riseOnHover: true, keyboard: true });
+    marker.bindPopup(() => placePopup(c.groups), { maxWidth: 380, className: "place-popup" });
+    marker.bindTooltip(`${label} · ${t("at_place", n)}`, { direction: "top", offset: [0, -size / 2] });
     markerLayer.addLayer(marker);
   }
-  const shown = state.mapEvents.length - unplaced;
-  document.getElementById("map-note").textContent = t("map_note", shown, state.total, unplaced);
 }
 
-function placePopup(group) {
+function placePopup(groups) {
   const box = el("div", { class: "popup", dir: state.lang === "ar" ? "rtl" : "ltr" });
-  box.append(el("h4", { text: `${placeName(group.place)} — ${t("at_place", group.events.length)}` }));
+  const many = groups.length > 1;
+  const n = groups.reduce((k, g) => k + g.events.length, 0);
+  box.append(el("h4", { text: `${groups.map((g) => placeName(g.place)).join("، ")} — ${t("at_place", n)}` }));
   const list = el("ul", { class: "popup-events" });
-  const sorted = [...group.events].sort((a, b) => dateOf(b).localeCompare(dateOf(a)));
-  for (const ev of sorted.slice(0, 30)) {
+  const items = groups.flatMap((g) => g.events.map((ev) => [g.place, ev]));
+  items.sort((a, b) => dateOf(b[1]).localeCompare(dateOf(a[1])));
+  for (const [place, ev] of items.slice(0, 50)) {
     const swatch = el("span", { class: "swatch" });
     swatch.style.background = TYPE_COLOURS[ev.type] || "#555";
     list.append(el("li", {},
       el("button", {
         type: "button", class: "popup-event", "data-event-id": ev.id, "data-type": ev.type,
-        "data-mode": ev.mode || "", onclick: () => openEvent(ev.id),
+        "data-mode": ev.mode || "", "data-place": place.name || "", onclick: () => openEvent(ev.id),
       }, swatch, el("b", { text: typeLabel(ev.type) }), ev.mode ? ` · ${ev.mode}` : "",
-      el("span", { class: "muted", text: ` ${dateOf(ev)} ` }), summaryOf(ev))));
+      el("span", { class: "muted", text: ` ${dateOf(ev)} ` }),
+      many ? el("span", { class: "muted", text: `${placeName(place)} ` }) : "",
+      summaryOf(ev))));
   }
   box.append(list);
   return box;
@@ -211,34 +253,63 @@ function summaryOf(ev) {
 
 // ------------------------------------------------------------------- timeline
 
+function fillGaps(buckets, granularity) {
+  // Zero bars for the days/months with no events, so time reads to scale.
+  if (buckets.length < 2 || buckets.length > 2000) return buckets;
+  const byDate = new Map(buckets.map((b) => [b.date, b.count]));
+  const out = [];
+  const step = (d) => {
+    if (granularity === "month") {
+      const [y, m] = d.split("-").map(Number);
+      return m === 12 ? `${y + 1}-01` : `${y}-${String(m + 1).padStart(2, "0")}`;
+    }
+    const x = new Date(`${d}T00:00:00Z`);
+    x.setUTCDate(x.getUTCDate() + 1);
+    return x.toISOString().slice(0, 10);
+  };
+  const last = buckets[buckets.length - 1].date;
+  for (let d = buckets[0].date, i = 0; d <= last && i < 4000; d = step(d), i++) {
+    out.push({ date: d, count: byDate.get(d) || 0 });
+  }
+  return out;
+}
+
 function renderTimeline() {
   const box = clear(document.getElementById("timeline"));
   const note = document.getElementById("timeline-note");
   const tl = state.timeline;
   if (!tl || !tl.buckets.length) { note.textContent = ""; return; }
   note.textContent = t("timeline_note", tl.total, tl.granularity);
-  const W = Math.max(box.clientWidth || 600, 300), H = 90, pad = 18;
-  const max = Math.max(...tl.buckets.map((b) => b.count));
-  const n = tl.buckets.length;
-  const bw = Math.max(2, (W - 2 * pad) / n);
+  const buckets = fillGaps(tl.buckets, tl.granularity);
+  const W = Math.max(box.clientWidth - 16 || 600, 300), H = 90, pad = 18;
+  const max = Math.max(...buckets.map((b) => b.count));
+  const n = buckets.length;
+  const bw = Math.min(28, Math.max(2, (W - 2 * pad) / n));
+  const x0 = pad + Math.max(0, (W - 2 * pad - bw * n) / 2);
   const chart = svg("svg", { width: W, height: H + 20, viewBox: `0 0 ${W} ${H + 20}`, role: "img", class: "timeline-svg" });
-  tl.buckets.forEach((b, i) => {
-    const h = Math.max(1, (b.count / max) * (H - 10));
-    const x = pad + i * bw;
-    const rect = svg("rect", { x: x + 0.5, y: H - h, width: Math.max(1, bw - 1), height: h, class: "bar", "data-date": b.date });
+  chart.append(svg("line", { x1: pad, x2: W - pad, y1: H + 0.5, y2: H + 0.5, class: "axis" }));
+  buckets.forEach((b, i) => {
+    if (!b.count) return;
+    const h = Math.max(2, (b.count / max) * (H - 10));
+    const x = x0 + i * bw;
+    const rect = svg("rect", { x: x + 0.5, y: H - h, width: Math.max(1, bw - 1), height: h, class: "bar", "data-date": b.date, "data-count": b.count });
     const title = svg("title", {});
     title.textContent = `${b.date}: ${b.count}`;
     rect.append(title);
     rect.addEventListener("click", () => filterToBucket(b.date, tl.granularity));
     chart.append(rect);
   });
-  const labelEvery = Math.ceil(n / Math.max(1, Math.floor((W - 2 * pad) / 80)));
-  tl.buckets.forEach((b, i) => {
-    if (i % labelEvery) return;
-    const label = svg("text", { x: pad + i * bw + bw / 2, y: H + 14, class: "tick", "text-anchor": "middle" });
+  const labelEvery = Math.max(1, Math.ceil(80 / bw));
+  buckets.forEach((b, i) => {
+    const lastFits = i === n - 1 && (n - 1) % labelEvery >= labelEvery * 0.8;
+    if (i % labelEvery && !lastFits) return;
+    const label = svg("text", { x: x0 + i * bw + bw / 2, y: H + 14, class: "tick", "text-anchor": "middle" });
     label.textContent = b.date;
     chart.append(label);
   });
+  const maxLabel = svg("text", { x: pad, y: 10, class: "tick" });
+  maxLabel.textContent = String(max);
+  chart.append(maxLabel);
   box.append(chart);
 }
 
@@ -302,15 +373,36 @@ async function openEvent(id) {
     state.detailArticles = {};
     const ids = [...new Set((ev.evidence || []).map((s) => s.article_id).filter(Boolean))];
     if (!ids.length && ev.articles && ev.articles[0]) ids.push(ev.articles[0].id);
-    for (const aid of ids.slice(0, 1)) {
-      try { state.detailArticles[aid] = await getJSON(`articles/${encodeURIComponent(aid)}`); }
-      catch (err) { console.warn(err); }
-    }
+    state.articleId = ids[0] || null;
+    if (state.articleId) await loadArticle(state.articleId);
     renderDetail();
     renderTable();
     if (map) map.invalidateSize();
   } catch (err) {
     document.getElementById("detail-title").textContent = `${t("error")}: ${err.message}`;
+  }
+}
+
+async function loadArticle(aid) {
+  if (state.detailArticles[aid]) return;
+  try { state.detailArticles[aid] = await getJSON(`articles/${encodeURIComponent(aid)}`); }
+  catch (err) { console.warn(err); }
+}
+
+function renderSources(ev) {
+  // One button per source article of the event: the analyst can read each
+  // report's own words.
+  const box = clear(document.getElementById("detail-sources"));
+  const arts = ev.articles || [];
+  if (arts.length < 2) return;
+  box.append(el("span", { class: "muted", text: `${t("reports")}: ` }));
+  for (const a of arts) {
+    box.append(el("button", {
+      type: "button", class: a.id === state.articleId ? "source current" : "source",
+      text: [a.source, a.date].filter(Boolean).join(" · ") || a.id,
+      title: a.title || "",
+      onclick: async () => { state.articleId = a.id; await loadArticle(a.id); renderDetail(); },
+    }));
   }
 }
 
@@ -353,7 +445,8 @@ function renderDetail() {
     }));
   }
 
-  const aid = Object.keys(state.detailArticles)[0];
+  renderSources(ev);
+  const aid = state.articleId;
   const article = aid ? state.detailArticles[aid] : null;
   const at = document.getElementById("article-title");
   const meta = document.getElementById("article-meta");
@@ -365,13 +458,22 @@ function renderDetail() {
   meta.textContent = [t("source_article"), article.source, article.date, article.url].filter(Boolean).join(" · ");
   body.append(highlightedText(article.text || "", spans.filter((s) => s.in !== "title"), fieldLabel));
   const first = body.querySelector("mark.hl-trigger") || body.querySelector("mark");
-  if (first) first.scrollIntoView({ block: "center" });
+  if (first) scrollWithinDetail(first, false, true);
+}
+
+// Scroll the detail panel (not the page) so that `node` is in its middle.
+function scrollWithinDetail(node, smooth = false, onlyIfHidden = false) {
+  const panel = document.getElementById("detail");
+  const box = node.getBoundingClientRect(), view = panel.getBoundingClientRect();
+  if (onlyIfHidden && box.top >= view.top + 40 && box.bottom <= view.bottom) return;
+  const top = box.top - view.top + panel.scrollTop;
+  panel.scrollTo({ top: Math.max(0, top - panel.clientHeight / 2), behavior: smooth ? "smooth" : "auto" });
 }
 
 function scrollToField(field) {
   const marks = document.querySelectorAll(`#article-view mark[data-fields~="${cssName(field)}"]`);
   for (const m of marks) m.classList.add("flash");
-  if (marks[0]) marks[0].scrollIntoView({ behavior: "smooth", block: "center" });
+  if (marks[0]) scrollWithinDetail(marks[0], true);
   setTimeout(() => { for (const m of marks) m.classList.remove("flash"); }, 1200);
 }
 
@@ -463,7 +565,11 @@ async function main() {
   document.getElementById("next-page").addEventListener("click", () => {
     state.offset += PAGE; refresh({ keepOffset: true });
   });
-  window.addEventListener("resize", () => renderTimeline());
+  let lastWidth = 0;
+  new ResizeObserver(() => {
+    const w = document.getElementById("timeline").clientWidth;
+    if (Math.abs(w - lastWidth) > 4) { lastWidth = w; renderTimeline(); }
+  }).observe(document.getElementById("timeline"));
   await initMap();
   getJSON("stats").then((s) => { state.stats = s; renderStats(); }).catch(() => {});
   await refresh();
