@@ -43,6 +43,7 @@ from hadath.store.models import (
 from hadath.store.search import fts5_query, index_document, tsquery_text
 
 DEFAULT_URL = "sqlite:///hadath.db"
+_FILTERS = ("type", "mode", "date_from", "date_to", "country", "admin1", "bbox", "actor", "q")
 # Error messages (from hadath.batch) that mean our code failed, not the article.
 RETRYABLE = "internal error"
 
@@ -361,6 +362,13 @@ class Store:
             rows = conn.execute(q_).mappings()
             conv = _canonical_dict if canonical else _event_dict
             return total, [conv(dict(r)) for r in rows]
+
+    def date_counts(self, *, canonical: bool = True, **filters: Any) -> dict[str, int]:
+        """{date value: number of events} for the same filters as `events` (timelines)."""
+        t, conds = self._event_query(canonical, **{k: filters.get(k) for k in _FILTERS})
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(t.c.date, func.count()).where(*conds).group_by(t.c.date))
+            return {str(d or ""): n for d, n in rows}
 
     def iter_events(self, canonical: bool = True, **filters: Any) -> Iterator[dict[str, Any]]:
         """Every matching event, in pages (exports)."""
