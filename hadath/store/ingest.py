@@ -172,7 +172,6 @@ def ingest(
                 if st.add_to(conn, result, origin) is not None:
                     report.added += 1
                     report.events += len(result.get("events") or [])
-        bar.update(len(batch))
         bar.set_postfix(added=report.added, skipped=report.skipped, errors=report.errors,
                         refresh=False)
         batch.clear()
@@ -181,6 +180,7 @@ def ingest(
         for result in process(queued(), workers=workers, reference_date=reference_date):
             item, chash = pending.popleft()
             batch.append((result, item, chash))
+            bar.update(1)
             if len(batch) >= batch_size:
                 commit()
         commit()
