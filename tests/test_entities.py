@@ -108,3 +108,12 @@ def test_entity_spans_and_score():
 def test_wikifane_desegmentation():
     sent = [("و", "O"), ("عاصمة", "O"), ("ها", "O"), ("ل", "O"), ("الشرق", "B-LOC"), ("و", "O"), ("جوبا", "B-LOC")]
     assert desegment_sentence(sent) == [("وعاصمتها", "O"), ("للشرق", "B-LOC"), ("وجوبا", "B-LOC")]
+
+
+def test_import_does_not_load_the_model():
+    import subprocess
+    import sys
+
+    code = "import hadath.entities, hadath.entities.tagger as t, hadath.entities.lexicon as l; " \
+           "assert t._tagger is None and l.lexicon.cache_info().currsize == 0"
+    subprocess.run([sys.executable, "-c", code], check=True)

@@ -150,6 +150,22 @@ def _spans(tags: list[str]) -> list[tuple[int, int, str]]:
     return out
 
 
+def _title_names(title: Document, families: set[str]) -> None:
+    """Tag family names in the title that only the body shows to be people.
+
+    The title is analysed before the body, so "الكاظمي" alone in a headline
+    is only recognised once the body has named "مصطفى الكاظمي".
+    """
+    covered = [(e["start"], e["end"]) for e in title.entities]
+    for t in title.tokens:
+        if not t.is_word or any(s < t.end and t.start < e for s, e in covered):
+            continue
+        if any(v in families for v in variants(t.norm)[:2]):
+            s = _skip_letters(title.text, t.start, t.end, clitic_cut(t.norm))
+            title.entities.append({"text": title.text[s:t.end], "type": "PER", "start": s, "end": t.end})
+    title.entities.sort(key=lambda x: x["start"])
+
+
 def annotate(doc: Document) -> Document:
     """Pipeline stage: fill `doc.entities` (and settle title mentions too)."""
     tokens = doc.tokens
@@ -162,10 +178,15 @@ def annotate(doc: Document) -> Document:
             end += 1
         tags.extend(tag_words([t.norm for t in tokens[start:end]]))
         start = end
+    # The title and the body share names: whichever is analysed second uses
+    # the people the first one named.  The body is reachable from the title
+    # only if the pipeline puts it in title.meta["body"].
     title = doc.title_doc
+    body = doc.meta.get("body") if doc.meta.get("is_title") else None
     families = family_names_of(tokens, tags)
-    if title is not None:
-        families |= title.meta.get("_ner_families", set())
+    for other in (title, body):
+        if other is not None:
+            families |= other.meta.get("_ner_families", set())
     propagate_names(tokens, tags, families)
     _org_phrases(tokens, tags)
     doc.meta["_ner_families"] = families
@@ -191,7 +212,9 @@ def annotate(doc: Document) -> Document:
             entities.append({"text": doc.text[s:t.end], "type": "NORP", "start": s, "end": t.end})
     entities.sort(key=lambda x: x["start"])
 
-    every = entities + (title.entities if title is not None else [])
+    if title is not None and families:
+        _title_names(title, families)
+    every = entities + [e for other in (title, body) if other is not None for e in other.entities]
     majority_types(every)
     for x in every:
         x.pop("canonical", None)

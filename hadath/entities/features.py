@@ -70,8 +70,9 @@ def word_features(w: str) -> tuple[list[str], dict[int, list[str]]]:
     flags = _flags(vs, literal, lex)
     cl = None
     for v in vs:
-        cl = lex.clusters.get(v)
-        if cl is not None:
+        c = lex.clusters.get(v)
+        if c is not None:
+            cl = c.split("\t")
             break
     own = ["w=" + w, "b=" + base, "pre=" + prefix, f"len={min(len(base), 9)}",
            "s1=" + base[-1:], "s2=" + base[-2:], "s3=" + base[-3:],
@@ -116,8 +117,15 @@ def _phrase_marks(words: Sequence[str], lex: Lexicon) -> list[list[str]]:
     return marks
 
 
-def sentence_features(words: Sequence[str]) -> list[list[str]]:
-    """Feature lists for a sentence of normalised words."""
+def sentence_features(words: Sequence[str], domain: str | None = None) -> list[list[str]]:
+    """Feature lists for a sentence of normalised words.
+
+    `domain` ("A" news as in ANERcorp, "W" Wikipedia as in WikiFANE) adds a
+    domain-specific copy of each token's own features (Daumé 2007,
+    "frustratingly easy domain adaptation"): shared weights learn what both
+    corpora agree on, the copies absorb their differing conventions.  News is
+    tagged as domain "A".
+    """
     n = len(words)
     cached = [word_features(w) for w in words]
     lex = lexicon()
@@ -126,6 +134,8 @@ def sentence_features(words: Sequence[str]) -> list[list[str]]:
     for i in range(n):
         own, _ = cached[i]
         f = list(own)
+        if domain:
+            f.extend([domain + "|" + x for x in own])
         for o in _OFFSETS:
             j = i + o
             if 0 <= j < n:

@@ -22,10 +22,17 @@ from hadath.text.tokens import split_article
 NER = "ner/"
 
 
-def _single_words(name: str) -> frozenset[str]:
+def _single_words(name: str, normalised: bool = False) -> frozenset[str]:
+    """Single words of a list (first column), with and without the article.
+
+    Built lists (names) are written normalised, so `normalised=True` skips
+    normalising their thousands of lines again at load time.
+    """
     out = set()
     for line in read_lines(NER + name):
-        w = normalise_string(line.split("\t")[0])
+        w = line.split("\t")[0]
+        if not normalised:
+            w = normalise_string(w)
         if " " in w:
             continue
         out.add(w)
@@ -57,7 +64,7 @@ class Lexicon:
     place_phrases: PhraseMatcher
     title_phrases: PhraseMatcher
     org_phrases: PhraseMatcher
-    clusters: dict[str, tuple[str, str, str]]
+    clusters: dict[str, str]
 
 
 @lru_cache(maxsize=1)
@@ -65,10 +72,15 @@ def lexicon() -> Lexicon:
     """The tagger's word lists (read from the package on first call)."""
     places_one = set()
     place_multi = PhraseMatcher()
-    for line in read_lines(NER + "places.txt"):
-        name = normalise_string(line.split("\t")[0])
+    for name in read_lines(NER + "places.txt"):  # written normalised by the build
         if " " in name:
-            place_multi.add(name, "PLC")
+            # Same keys as PhraseMatcher.add, without re-tokenising each name.
+            node = place_multi.trie
+            words = name.split()
+            for w in words:
+                node = node.setdefault(split_article(w)[1], {})
+            node.setdefault("\x00", []).append("PLC")
+            place_multi.max_len = max(place_multi.max_len, len(words))
         else:
             places_one.add(split_article(name)[1])
     titles = PhraseMatcher(
@@ -77,19 +89,16 @@ def lexicon() -> Lexicon:
     orgs = PhraseMatcher(
         (normalise_string(x), "ORGT") for x in read_lines(NER + "org_triggers.txt") if " " in x
     )
-    clusters: dict[str, tuple[str, str, str]] = {}
+    clusters: dict[str, str] = {}
     cpath = path(NER + "clusters.tsv")
     if cpath.exists():
         with open(cpath, encoding="utf-8") as fh:
-            for line in fh:
-                if line.startswith("#"):
-                    continue
-                parts = line.rstrip("\n").split("\t")
-                if len(parts) == 4:
-                    clusters[parts[0]] = (parts[1], parts[2], parts[3])
+            # word -> "c64\tc256\tc1024", split only for words actually seen.
+            clusters = dict(line.split("\t", 1) for line in fh.read().splitlines()
+                            if line and not line.startswith("#"))
     return Lexicon(
-        given=_single_words("given_names.txt"),
-        family=_single_words("family_names.txt"),
+        given=_single_words("given_names.txt", normalised=True),
+        family=_single_words("family_names.txt", normalised=True),
         titles=_single_words("person_titles.txt"),
         org_heads=_single_words("org_triggers.txt"),
         loc_heads=_single_words("loc_triggers.txt"),

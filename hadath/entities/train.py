@@ -37,8 +37,8 @@ def normalise_tokens(tokens: Sequence[str]) -> list[str]:
     return out
 
 
-def featurise(sents: Sequence[Sentence]) -> list[tuple[list[list[str]], list[str]]]:
-    return [(sentence_features(normalise_tokens([t for t, _ in s])), [y for _, y in s]) for s in sents]
+def featurise(sents: Sequence[Sentence], domain: str | None = None) -> list[tuple[list[list[str]], list[str]]]:
+    return [(sentence_features(normalise_tokens([t for t, _ in s]), domain), [y for _, y in s]) for s in sents]
 
 
 def train(sents: Sequence[Sentence], model: Path, params: dict | None = None, verbose: bool = False) -> None:
