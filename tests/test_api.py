@@ -15,7 +15,7 @@ from test_api_fixtures import SEED, fill_store, seed_article  # noqa: E402
 from hadath.api import create_app  # noqa: E402
 from hadath.text.normalise import normalise_string  # noqa: E402
 
-N_NEWS = 40
+N_NEWS = 30
 
 
 @pytest.fixture(scope="module")
@@ -349,3 +349,23 @@ def test_serve_command_defaults() -> None:
     assert args.host == "127.0.0.1" and args.port == 8000
     args = parser.parse_args(["serve", "--db", "sqlite:///x.db", "--port", "9000"])
     assert args.db == "sqlite:///x.db" and args.port == 9000
+
+
+def test_seed_drone_attack_is_served_at_baghdad(client: TestClient) -> None:
+    """The seed's drone attack: found by its filters, placed in Baghdad, with evidence."""
+    got = all_events(client, type="ASSAULT", mode="drone", country="IQ",
+                     date_from="2021-11-07", date_to="2021-11-07")
+    at_baghdad = [e for e in got if (e["place"] or {}).get("name") == "Baghdad"]
+    assert at_baghdad, got
+    event = at_baghdad[0]
+    assert event["admin1"] == "Baghdad"
+    assert 33 < event["lat"] < 34 and 44 < event["lon"] < 45
+    # the same event through the bounding box and actor filters
+    assert event["id"] in {e["id"] for e in all_events(client, bbox="44,33,45,34")}
+    detail = client.get(f"/events/{event['id']}").json()
+    _, body = seed_article()
+    spans = {s["field"]: s for s in detail["evidence"] if s["in"] == "text"}
+    assert {"trigger", "place", "date"} <= spans.keys(), spans.keys()
+    assert "بغداد" in spans["place"]["text"]
+    assert body[spans["date"]["start"]:spans["date"]["end"]] == spans["date"]["text"]
+    assert detail["articles"][0]["title"] == seed_article()[0]
