@@ -176,6 +176,14 @@ def _breaks(toks: list[Token], a: int, b: int) -> bool:
                for x in range(a, b))
 
 
+_QUANTITIES = frozenset({"الاف", "الف", "مئات", "عشرات", "عدد", "من", "مئه", "مائه",
+                         "حوالي", "نحو", "اكثر", "قرابه", "المئات", "العشرات", "بضع", "بضعه"})
+
+
+def _quantity(tok: Token) -> bool:
+    return tok.norm.isdigit() or tok.norm in _QUANTITIES
+
+
 def _prepositional(tok: Token) -> bool:
     """Whether a word carries a preposition (بقوات، للجيش), so is no subject."""
     n = tok.norm
@@ -209,6 +217,9 @@ def assign(doc: Document, cands: list[Candidate], i: int, j: int, verb: bool,
     if after:
         first = after[0]
         gap = first.i - j
+        # "تظاهر آلاف الطلاب", "قتل مسلحون": a quantity before the subject is no gap
+        if gap and all(_quantity(toks[k]) for k in range(j, first.i)):
+            gap = 0
         if verb and gap == 0 and not actors and not _prepositional(toks[first.i]) and (
             first.sector in AGENTIVE or first.crowd or first.entity
         ):

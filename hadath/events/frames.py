@@ -167,7 +167,11 @@ def mentions(doc: Document, views: list[SentenceView]) -> list[Mention]:
                         [c.to_dict(doc) for c in roles.actors],
                         [c.to_dict(doc) for c in roles.recipients], confidence=conf)
             m.anaphoric = anaphoric
-            # Violent crowd action is a riot (PLOVER PROTEST/riot), not an assault.
+            if "participant" in entry.flags and not m.actors:
+                # "المتظاهرون" names the protest by its participants: they are its actors.
+                part = next((c for c in cands if c.i <= h.i < c.j), None)
+                m.actors = [part.to_dict(doc)] if part else [
+                    {**m.trigger_span(doc), "sector": "CVL", "country": None}]            # Violent crowd action is a riot (PLOVER PROTEST/riot), not an assault.
             if m.type == "ASSAULT" and m.mode in _VIOLENT_CROWD_MODES and any(
                 a.get("_crowd") for a in m.actors
             ):
