@@ -139,3 +139,7 @@ def test_cli_ingest_search_export_stats(tmp_path, capsys):
     assert _run_cli(["dedup", "--db", db]) == 0
     with pytest.raises(SystemExit):
         _run_cli(["export", "--db", db, "--format", "xlsx"])
+    missing = f"sqlite:///{tmp_path / 'missing.db'}"
+    assert _run_cli(["search", "بغداد", "--db", missing]) == 1
+    assert "no database" in capsys.readouterr().err
+    assert not (tmp_path / "missing.db").exists()

@@ -23,6 +23,21 @@ def _default_db() -> str:
     return os.environ.get(DB_ENV) or "sqlite:///hadath.db"
 
 
+def _open_existing(url: str) -> Any:
+    """A Store for reading, or None (after saying why) when there is no database."""
+    from hadath.store.store import Store, normalise_url
+
+    url = normalise_url(url)
+    if url.startswith("sqlite:///") and not url.startswith("sqlite:///:memory:"):
+        from pathlib import Path
+
+        path = Path(url[len("sqlite:///"):].split("?", 1)[0])
+        if not path.exists():
+            print(f"hadath: no database at {path} (run `hadath ingest` first)", file=sys.stderr)
+            return None
+    return Store(url)
+
+
 def _day(value: str) -> str:
     try:
         return _date.fromisoformat(value).isoformat()
@@ -95,10 +110,12 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 def cmd_search(args: argparse.Namespace) -> int:
     import orjson
 
-    from hadath.store.store import Store
 
     query = " ".join(args.query) or None
-    with Store(args.db or _default_db(), create=False) as store:
+    store = _open_existing(args.db or _default_db())
+    if store is None:
+        return 1
+    with store:
         if args.articles:
             total, rows = store.search_articles(query or "", limit=args.limit, offset=args.offset)
         else:
@@ -131,9 +148,11 @@ def _n(value: Any) -> str:
 
 def cmd_export(args: argparse.Namespace) -> int:
     from hadath.store.export import export
-    from hadath.store.store import Store
 
-    with Store(args.db or _default_db(), create=False) as store:
+    store = _open_existing(args.db or _default_db())
+    if store is None:
+        return 1
+    with store:
         n = export(store, args.format, args.output, canonical=not args.reports, **_filters(args))
     print(f"exported {n} events ({args.format})", file=sys.stderr)
     return 0
@@ -151,9 +170,11 @@ def cmd_dedup(args: argparse.Namespace) -> int:
 def cmd_stats(args: argparse.Namespace) -> int:
     import orjson
 
-    from hadath.store.store import Store
 
-    with Store(args.db or _default_db(), create=False) as store:
+    store = _open_existing(args.db or _default_db())
+    if store is None:
+        return 1
+    with store:
         stats = store.stats()
         stats["integrity_ok"] = store.integrity_check()
     sys.stdout.write(orjson.dumps(stats, option=orjson.OPT_INDENT_2).decode("utf-8") + "\n")
