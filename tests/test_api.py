@@ -369,3 +369,10 @@ def test_seed_drone_attack_is_served_at_baghdad(client: TestClient) -> None:
     assert "بغداد" in spans["place"]["text"]
     assert body[spans["date"]["start"]:spans["date"]["end"]] == spans["date"]["text"]
     assert detail["articles"][0]["title"] == seed_article()[0]
+
+
+def test_cli_has_serve() -> None:
+    from hadath.cli import build_parser
+
+    args = build_parser().parse_args(["serve"])
+    assert args.host == "127.0.0.1" and args.func.__module__ == "hadath.api.commands"

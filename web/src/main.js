@@ -346,9 +346,9 @@ function renderTable() {
     },
     el("td", { class: "nowrap", text: dateOf(ev) || t("none") }),
     el("td", {}, swatch, typeLabel(ev.type), ev.mode ? el("span", { class: "muted", text: ` · ${ev.mode}` }) : ""),
-    el("td", { text: placeName(placeOf(ev)) || t("none") }),
-    el("td", { text: names(ev.actors).join("، ") || t("none") }),
-    el("td", { text: names(ev.recipients).join("، ") || t("none") }),
+    el("td", { dir: "auto", text: placeName(placeOf(ev)) || t("none") }),
+    el("td", { dir: "auto", text: names(ev.actors).join("، ") || t("none") }),
+    el("td", { dir: "auto", text: names(ev.recipients).join("، ") || t("none") }),
     el("td", { class: "num", text: ev.fatalities ?? t("none") }),
     el("td", { class: "num", text: ev.injured ?? t("none") }),
     el("td", { class: "num", text: reportsOf(ev) }));
