@@ -103,7 +103,10 @@ def candidates(doc: Document, view: SentenceView) -> list[Candidate]:
             continue
         country = None
         if typ == "GPE":
+            # A state named as an actor is its government; a town is a place.
             country = _gpe_country(e)
+            if country is None:
+                continue
         elif typ == "NORP":
             country = _country_of_word(toks[j])
         pool.append(Candidate(i, j + 1, _ENTITY_SECTOR[typ], country, entity=True,
@@ -199,11 +202,14 @@ class Roles:
 
 
 def assign(doc: Document, cands: list[Candidate], i: int, j: int, verb: bool,
-           event_type: str, anaphoric: bool = False, window: int = 6) -> Roles:
+           event_type: str, anaphoric: bool = False, relative: bool = False,
+           window: int = 6) -> Roles:
     """Actors and recipients of the trigger at tokens [i, j).
 
     An anaphoric noun (الهجوم) is the object of someone else's verb ("وصف
-    الجيش الهجوم"), so it takes no subject from before it.
+    الجيش الهجوم"), so it takes no subject from before it.  A `relative`
+    verb qualifies the event noun before it ("ضربة جوية استهدفت داعش"): its
+    subject is that noun, so what follows it is the target.
     """
     toks = doc.tokens
     actors: list[Candidate] = []
@@ -220,7 +226,7 @@ def assign(doc: Document, cands: list[Candidate], i: int, j: int, verb: bool,
         # "تظاهر آلاف الطلاب", "قتل مسلحون": a quantity before the subject is no gap
         if gap and all(_quantity(toks[k]) for k in range(j, first.i)):
             gap = 0
-        if verb and gap == 0 and not actors and not _prepositional(toks[first.i]) and (
+        if verb and gap == 0 and not actors and not relative and not _prepositional(toks[first.i]) and (
             first.sector in AGENTIVE or first.crowd or first.entity
         ):
             actors.append(first)

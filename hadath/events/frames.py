@@ -125,6 +125,19 @@ def _no_claim(doc: Document, view: SentenceView) -> dict[str, Any] | None:
     return None
 
 
+def _historical(doc: Document, t: dict[str, Any]) -> bool:
+    """Whether a time lies more than a year before the article's date."""
+    ref = doc.reference_date or (anchoring.article_date(doc) or (None,))[0]
+    if not ref:
+        return False
+    try:
+        return int(ref[:4]) - int(t["value"][:4]) >= 2 or (
+            int(ref[:4]) - int(t["value"][:4]) == 1 and t["value"][5:7] != ""
+            and t["value"][5:7] < ref[5:7])
+    except (ValueError, TypeError):
+        return False
+
+
 def _dated_otherwise(doc: Document, view: SentenceView) -> bool:
     """Whether the sentence states a date (so an undated "الهجوم" in it is background)."""
     return any(view.start <= t["start"] < view.end and t.get("granularity") in ("month", "year")
@@ -162,7 +175,12 @@ def mentions(doc: Document, views: list[SentenceView]) -> list[Mention]:
             else:
                 conf = LEXICON_PRIOR["weak" if weak else "strong"]
             anaphoric = not entry.verb and "def" in entry.flags and is_definite(toks, h.i, h.j)
-            roles = actor_roles.assign(doc, cands, h.i, h.j, entry.verb, entry.type, anaphoric)
+            relative = entry.verb and any(
+                0 <= h.i - o.j <= 3 and o.entries[0].type == entry.type
+                for o in view.triggers + view.instruments if o is not h
+            )
+            roles = actor_roles.assign(doc, cands, h.i, h.j, entry.verb, entry.type, anaphoric,
+                                       relative)
             m = Mention(entry.type, _mode(entry, view, h), status, entry, h, view,
                         [c.to_dict(doc) for c in roles.actors],
                         [c.to_dict(doc) for c in roles.recipients], confidence=conf)
@@ -185,6 +203,8 @@ def mentions(doc: Document, views: list[SentenceView]) -> list[Mention]:
                               actor_roles.AGENTIVE | {"CVL"} and c.entity), None)
                 if first is not None:
                     m.actors = [first.to_dict(doc)]
+            if weak and p is None and not m.actors:
+                continue  # a weak word of an uncalibrated type needs someone doing it
             if no_claim is not None and m.type == "ASSAULT" and not m.actors:
                 m.unidentified = no_claim
             s0, e0 = toks[h.i].start, toks[h.j - 1].end
@@ -193,6 +213,8 @@ def mentions(doc: Document, views: list[SentenceView]) -> list[Mention]:
                 continue
             if t is None and anaphoric and _dated_otherwise(doc, view):
                 continue  # "بعد أن أطاحت المظاهرات" in a sentence about 2020: background
+            if t is not None and _historical(doc, t):
+                continue  # "سنة 2003", "عام 2009": background, not this article's event
             if t is not None:
                 m.time = t
                 m.date = {"value": t["value"], "precision": t.get("granularity", "day")}

@@ -98,6 +98,9 @@ def merge(mentions: list[Mention]) -> list[Record]:
 
 
 def best_mode(r: Record) -> str | None:
+    """The first mention's mode (it names the event), else the most specific."""
+    if r.mentions[0].mode:
+        return r.mentions[0].mode
     modes = [m.mode for m in r.mentions if m.mode]
     return max(modes, key=lambda x: MODE_RANK.get(x, 0)) if modes else None
 
