@@ -27,7 +27,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from hadath.document import Document
-from hadath.text.normalise import NormalisedText, normalise
+from hadath.text.normalise import NormalisedText, extend_over_marks, normalise
 from hadath.times import resolve as R
 from hadath.times.grammar import Grammar, grammar
 from hadath.times.lexicon import key, lexicon
@@ -36,18 +36,14 @@ __all__ = ["annotate", "find_times"]
 
 # Words before a bare four-digit year that make it a year, not a quantity.
 _YEAR_ANCHORS = frozenset(
-    "في منذ حتى خلال بين بعد قبل وفي ومنذ وحتى وخلال وبعد وقبل لعام عامي ربيع صيف خريف شتاء"
+    "في منذ حتي خلال بين بعد قبل وفي ومنذ وحتي وخلال وبعد وقبل لعام عامي ربيع صيف خريف شتاء"
     " مطلع منتصف اواخر اوائل نهايه بدايه".split()
 )
 _WORD_BEFORE = re.compile(r"(\S+)\s*$")
 _CLITIC_PREFIX = re.compile(r"^[وفبلك]{1,2}$")
-# "اليوم" followed by these is "the day" of some event, not today.
-_NOT_TODAY_AFTER = re.compile(
-    r"\s*(?:التالي|السابق|نفسه|ذاته|الوطني|العالمي|الدولي|الاخير|الاول|الثاني|الثالث"
-    r"|الرابع|الخامس|السادس|السابع|الموعود|المشهود|الذي|الي|التاريخي|المفتوح)(?!\w)"
-)
-_NOT_TODAY_BEFORE = frozenset("ذلك صحيفه جريده مجله قناه موقع كل حتي".split()) - {"حتي"}
 _NOT_YESTERDAY_AFTER = re.compile(r"\s*(?:الحاجه|حاجه)(?!\w)")
+_GENERIC_AFTER = re.compile(r"\s+(?:من\s+)?كل\s+(?:عام|سنه|شهر|اسبوع)(?!\w)")
+_NEXT_WORD = re.compile(r"\s*([^\s.,،؛:!?؟()«»\"]+)")
 _SENTENCE_BREAK = re.compile(r"[.!?؟؛\n]")
 
 
@@ -116,8 +112,7 @@ def _find(norm: NormalisedText, reference_date: str | None,
         if result.get("value") is None and not keep_unresolved:
             continue
         ostart, oend = norm.to_original(start, end)
-        if oend < len(norm.original) and norm.original[oend] == "\u0640":
-            oend += 1  # keep the tatweel of "هـ" inside the span
+        oend = extend_over_marks(norm.original, oend)  # "غداً", the tatweel of "هـ"
         item = {
             "text": norm.original[ostart:oend],
             "value": result.pop("value"),
@@ -139,22 +134,32 @@ _BEFORE = 32
 _AFTER = 40
 
 
+_WORD_START = re.compile(r"(?<!\w)\w")
+
+
 def _matches(g: Grammar, text: str) -> Iterator[re.Match[str]]:
-    """Master-regex matches, searched only in windows around anchor words."""
+    """Master-regex matches, tried only at word starts just before an anchor.
+
+    Every expression contains an anchor (see `Grammar.anchors`) and starts
+    at most `_BEFORE` characters ahead of it; trying the master regex at
+    those few word starts, leftmost first, finds what a full scan would,
+    at a fraction of the cost.
+    """
     n = len(text)
-    lo = hi = -1
+    last_end = 0
+    match = g.master.match
+    starts = _WORD_START.finditer
     for a in g.anchors.finditer(text):
-        s, e = a.start() - _BEFORE, a.end() + _AFTER
-        if s <= hi:
-            hi = max(hi, e)
+        s = a.start()
+        if s < last_end:
             continue
-        if hi > lo:
-            yield from g.master.finditer(text, lo, min(hi, n))
-        lo = text.rfind(" ", 0, max(s, 0)) + 1 if s > 0 else 0
-        lo = max(lo, hi)  # windows never overlap
-        hi = e
-    if hi > lo:
-        yield from g.master.finditer(text, lo, min(hi, n))
+        endpos = min(n, a.end() + _AFTER)
+        for w in starts(text, max(last_end, s - _BEFORE), s + 1):
+            m = match(text, w.start(), endpos)
+            if m is not None and m.end() > s:
+                yield m
+                last_end = m.end()
+                break
 
 
 def _left_boundary_ok(text: str, start: int) -> bool:
@@ -185,6 +190,15 @@ class _Context:
     def word_before(self) -> str:
         m = _WORD_BEFORE.search(self.text, max(0, self.start - 30), self.start)
         return m.group(1) if m else ""
+
+    def word_after(self) -> str:
+        m = _NEXT_WORD.match(self.text, self.end)
+        return m.group(1) if m else ""
+
+    def excluded(self, kind: str, word: str) -> bool:
+        """Whether `word` (or it without a clitic) is listed under `kind`."""
+        words = lexicon().exclusions.get(kind, frozenset())
+        return word in words or (len(word) > 3 and word[0] in "وفبل" and word[1:] in words)
 
     def char_before(self) -> str:
         i = self.start - 1
@@ -220,19 +234,26 @@ def _era_is_hijri(era: str | None) -> bool:
     return bool(era) and era.startswith("ه")
 
 
+def _is_hijri_year(year: int, era: str | None) -> bool:
+    """A year is hijri when marked هـ, or unmarked and in the current hijri range."""
+    if era:
+        return era.startswith("ه")
+    return 1300 <= year <= 1500
+
+
 def _year_from(parts: re.Match[str], ctx: _Context) -> tuple[int | None, bool, bool]:
     """(year, relative, hijri) from a rule's year / relative-year groups."""
     y = parts.groupdict().get("year")
     if y:
         year = int(y)
-        if _era_is_hijri(parts.groupdict().get("era")) or year < 1900:
+        if _is_hijri_year(year, parts.groupdict().get("era")):
             return year, False, True
         return year, False, False
     ry = parts.groupdict().get("ryear")
     if ry:
         if ctx.ref is None:
             return None, True, False
-        if ry.startswith("هذ"):
+        if "هذ" in ry.split()[0]:
             return ctx.ref.year, True, False
         direction = _direction(_last_word(ry))
         offset = {"past": -1, "next": 1, "current": 0}[direction or "current"]
@@ -263,6 +284,15 @@ def _day_of(parts: re.Match[str]) -> int | None:
     return None
 
 
+def _second_month(parts: re.Match[str]) -> int | None:
+    """The other month of "سبتمبر- نوفمبر" (a range), None for a pair."""
+    lx = lexicon()
+    m1, m2 = parts.group("m1"), parts.group("m2")
+    if m1 and m2 and lx.months[key(m2)] != lx.months[key(m1)]:
+        return lx.months[key(m2)]
+    return None
+
+
 def _month_of(parts: re.Match[str]) -> int | None:
     lx = lexicon()
     m1 = parts.group("m1")
@@ -271,7 +301,7 @@ def _month_of(parts: re.Match[str]) -> int | None:
     month = lx.months[key(m1)]
     m2 = parts.group("m2")
     if m2 and lx.months[key(m2)] != month:
-        return None  # "شباط/مارس" is not a pair naming one month
+        return None  # "سبتمبر- نوفمبر" is a range, not one month named twice
     return month
 
 
@@ -283,6 +313,8 @@ def _handle_numeric(parts: re.Match[str], ctx: _Context) -> dict[str, Any] | Non
         year, month, day = a, b, c
     elif lc == 4 and la <= 2:
         day, month, year = a, b, c
+        if month > 12 and day <= 12:  # 7/21/2015: month first, US style
+            day, month = month, day
     else:
         return None
     if 1300 <= year <= 1500:
@@ -306,8 +338,15 @@ def _handle_hijri_date(parts: re.Match[str], ctx: _Context) -> dict[str, Any] | 
     month = lexicon().hijri_months[key(parts.group("hm"))]
     if day is None or not 1 <= day <= 30:
         return None
-    out: dict[str, Any] = {"granularity": "day", "calendar": "hijri"}
     hy = parts.group("hyear")
+    if not hy and not parts.group("hmod"):
+        if month == 2:
+            return None  # "2/صفر" is a football score (صفر: zero)
+        if _names_a_thing(ctx, parts):
+            return None
+    out: dict[str, Any] = {"granularity": "day", "calendar": "hijri"}
+    if parts.group("pod"):
+        out["part_of_day"] = lexicon().parts_of_day[key(parts.group("pod"))]
     if hy:
         g = R.hijri_to_gregorian(int(hy), month, day)
         out["hijri"] = f"{int(hy):04d}-{month:02d}-{day:02d}"
@@ -318,29 +357,35 @@ def _handle_hijri_date(parts: re.Match[str], ctx: _Context) -> dict[str, Any] | 
     else:
         g = None
     out["value"] = R.day_value(g) if g else None
-    _range_end(parts, out, g)
+    _range_end(parts, out, g, day)
     return out
 
 
-def _range_end(parts: re.Match[str], out: dict[str, Any], end_day: date | None) -> None:
+def _range_end(parts: re.Match[str], out: dict[str, Any], end_day: date | None,
+               day: int) -> None:
     """For "9-10 يونيو" the value is the first day and range_end the last."""
     first = parts.group("day0")
-    if first and end_day is not None:
-        start_day = end_day - timedelta(days=end_day.day - int(first)) if int(first) < end_day.day \
-            else None
-        if start_day is not None and out.get("calendar") != "hijri":
-            out["range_end"] = out["value"]
-            out["value"] = R.day_value(start_day)
-        elif start_day is not None:
-            out["range_end"] = out["value"]
-            out["value"] = R.day_value(end_day - timedelta(days=end_day.day - int(first)))
+    if first and end_day is not None and 0 < day - int(first) < 31:
+        out["range_end"] = out["value"]
+        out["value"] = R.day_value(end_day - timedelta(days=day - int(first)))
+
+
+def _names_a_thing(ctx: _Context, parts: re.Match[str]) -> bool:
+    """"قوى 14 آذار", "مدينة العاشر من رمضان": a name, not a date."""
+    if ctx.excluded("date_not_after", ctx.word_before()):
+        return True
+    return key(ctx.text[ctx.start:ctx.end]) in lexicon().exclusions.get("place_name", ())
 
 
 def _handle_date(parts: re.Match[str], ctx: _Context) -> dict[str, Any] | None:
     day = _day_of(parts)
     if day is None or not 1 <= day <= 31:
         return None
+    if _GENERIC_AFTER.match(ctx.text, ctx.end):
+        return None  # "نهاية يونيو من كل عام": every year, no date
     out: dict[str, Any] = {"granularity": "day"}
+    if parts.group("pod"):
+        out["part_of_day"] = lexicon().parts_of_day[key(parts.group("pod"))]
     if parts.group("relm"):
         # "15 من الشهر الجاري": a day of a month named relative to the reference.
         if ctx.ref is None:
@@ -357,6 +402,8 @@ def _handle_date(parts: re.Match[str], ctx: _Context) -> dict[str, Any] | None:
     year, relative, hijri_year = _year_from(parts, ctx)
     if hijri_year:
         return None  # a Gregorian month with a hijri year: not a date we can trust
+    if year is None and not parts.group("mod") and _names_a_thing(ctx, parts):
+        return None
     if year is not None:
         d = R.valid_day(year, month, day)
         if d is None:
@@ -375,12 +422,14 @@ def _handle_date(parts: re.Match[str], ctx: _Context) -> dict[str, Any] | None:
         d = None
         out["relative"] = True
     out["value"] = R.day_value(d) if d else None
-    _range_end(parts, out, d)
+    _range_end(parts, out, d, day)
     return out
 
 
 def _handle_hijri_month(parts: re.Match[str], ctx: _Context) -> dict[str, Any] | None:
     month = lexicon().hijri_months[key(parts.group("hm"))]
+    if not (parts.group("shahr") or parts.group("hyear") or parts.group("hmod")):
+        return None  # رجب, رمضان alone are names as often as months
     fz = parts.group("fz")
     label = lexicon().fuzzy[key(fz)] if fz else None
     probe = {"early": 1, "late": 29}.get(label or "", 15)
@@ -417,10 +466,15 @@ def _handle_hijri_month(parts: re.Match[str], ctx: _Context) -> dict[str, Any] |
 def _handle_month(parts: re.Match[str], ctx: _Context) -> dict[str, Any] | None:
     lx = lexicon()
     month = _month_of(parts)
+    last = _second_month(parts)
+    if month is None and last is not None:  # "(سبتمبر- نوفمبر) من هذا العام"
+        month = lx.months[key(parts.group("m1"))]
     if month is None:
         return None
     m1 = key(parts.group("m1"))
     fz = parts.group("fz")
+    if _GENERIC_AFTER.match(ctx.text, ctx.end):
+        return None
     has_tail = bool(parts.group("year") or parts.group("ryear") or parts.group("mod"))
     anchored = bool(fz or parts.group("shahr") or parts.group("m2") or has_tail)
     if not anchored:
@@ -433,10 +487,15 @@ def _handle_month(parts: re.Match[str], ctx: _Context) -> dict[str, Any] | None:
     if hijri_year:
         return None
     out: dict[str, Any] = {"granularity": "month"}
-    if fz:
+    first_day = bool(fz) and key(fz) == "اول"  # "أول يوليو": the 1st of July
+    if fz and not first_day:
         out["modifier"] = lx.fuzzy[key(fz)]
     if year is not None:
+        if first_day:
+            return {**out, "granularity": "day", "value": f"{year:04d}-{month:02d}-01"}
         out["value"] = R.month_value(year, month)
+        if last is not None:
+            out["range_end"] = R.month_value(year + (last < month), last)
         if relative:
             out["relative"] = True
         return out
@@ -448,6 +507,10 @@ def _handle_month(parts: re.Match[str], ctx: _Context) -> dict[str, Any] | None:
     future = ctx.future
     y, mth = R.place_month(month, ctx.ref, _direction(parts.group("mod")), future)
     out.update(value=R.month_value(y, mth), relative=True)
+    if last is not None:
+        out["range_end"] = R.month_value(y + (last < mth), last)
+    if first_day:
+        out.update(granularity="day", value=f"{y:04d}-{mth:02d}-01")
     if (y, mth) > (ctx.ref.year, ctx.ref.month):
         out["future"] = True
     return out
@@ -457,12 +520,14 @@ def _handle_relday(parts: re.Match[str], ctx: _Context) -> dict[str, Any] | None
     lx = lexicon()
     rd = key(parts.group("rd"))
     if rd.endswith("اليوم") and not parts.group("wd"):
-        if _NOT_TODAY_AFTER.match(ctx.text, ctx.end) or ctx.word_before() in _NOT_TODAY_BEFORE:
+        if (ctx.excluded("today_not_after", ctx.word_after())
+                or ctx.excluded("today_not_before", ctx.word_before())
+                or (ctx.char_before() == "«" and ctx.text[ctx.end:ctx.end + 1] == "»")):
             return None
     if rd.endswith("امس") and _NOT_YESTERDAY_AFTER.match(ctx.text, ctx.end):
         return None
     if rd in ("غد", "الغد") and not parts.group("pod") and ctx.word_before() not in (
-            "يوم", "صباح", "مساء", "بعد", "حتى", "حتي"):
+            "يوم", "صباح", "مساء", "بعد", "حتي"):
         return None  # الغد alone is often "the future" in op-eds
     offset = lx.relative_days[rd]
     out: dict[str, Any] = {"granularity": "day", "relative": True}
@@ -475,6 +540,9 @@ def _handle_relday(parts: re.Match[str], ctx: _Context) -> dict[str, Any] | None
         out["value"] = None
         return out
     d = ctx.ref + timedelta(days=offset)
+    wd = parts.group("wd")
+    if wd:
+        d = R.weekday_near(lx.weekdays[key(wd)], d, offset)
     out["value"] = R.day_value(d)
     if offset > 0:
         out["future"] = True
@@ -495,6 +563,10 @@ def _handle_relunit(parts: re.Match[str], ctx: _Context) -> dict[str, Any] | Non
         out["modifier"] = "late"
     elif parts.group("this"):
         unit, offset = _UNIT_OF[parts.group("u1")], 0
+    elif parts.group("u3"):
+        if not fz:
+            return None
+        unit, offset = _UNIT_OF[parts.group("u3")], 0
     else:
         unit = _UNIT_OF[parts.group("u2")]
         direction = _direction(parts.group("mod"))
@@ -524,11 +596,9 @@ def _handle_weekday(parts: re.Match[str], ctx: _Context) -> dict[str, Any] | Non
     wd = key(parts.group("wd"))
     pod, yawm, mod = parts.group("pod"), parts.group("yawm"), parts.group("mod")
     if wd in lx.ambiguous_weekdays and not (pod or yawm or mod or parts.group("wd2")):
-        before = ctx.char_before()
-        after = ctx.text[ctx.end:ctx.end + 2].strip()[:1]
-        if not (before in "(،," and before) and after != ")" and ctx.word_before() not in (
-                "في", "منذ", "حتى", "وفي", "ومنذ", "امس", "اليوم", "الماضي", "مساء"):
-            return None
+        if ctx.excluded("weekday_not_after", ctx.word_before()) or ctx.word_after() in (
+                "معا", "منهما", "منهم"):
+            return None  # "بين الاثنين": the two
     out: dict[str, Any] = {"granularity": "day", "relative": True}
     if pod:
         out["part_of_day"] = lx.parts_of_day[key(pod)]
@@ -553,6 +623,8 @@ def _handle_duration(parts: re.Match[str], ctx: _Context) -> dict[str, Any] | No
             return None  # "ثلاثة يومين" is not Arabic
     elif implied:
         count = implied
+    elif unit == "hour":
+        count = 1  # "قبل ساعات": a few hours ago, still the same day
     else:
         return None  # "منذ أيام": a few days, no date
     if count <= 0:
@@ -564,7 +636,12 @@ def _handle_duration(parts: re.Match[str], ctx: _Context) -> dict[str, Any] | No
         out["value"] = None
         return out
     ref = ctx.ref
-    if unit == "day":
+    if unit == "hour":  # "قبل ساعات", "منذ 24 ساعة": the day of the report
+        if count > 48:
+            return None
+        out["granularity"] = "day"
+        out["value"] = R.day_value(ref - timedelta(days=count // 24))
+    elif unit == "day":
         out["value"] = R.day_value(ref - timedelta(days=count))
     elif unit == "week":
         out["value"] = R.week_value(ref - timedelta(days=7 * count))
@@ -584,19 +661,19 @@ def _handle_year(parts: re.Match[str], ctx: _Context) -> dict[str, Any] | None:
     if not (kw or fz or era):
         before = ctx.word_before()
         joined = ctx.last_end >= ctx.start - 3 and ctx.text[ctx.last_end:ctx.start].strip() in (
-            "-", "–", "و", "/", "الى", "او")
+            "-", "–", "و", "/", "الي", "او")
         if before not in _YEAR_ANCHORS and not joined:
             return None
     out: dict[str, Any] = {"granularity": "year"}
     if fz:
         out["modifier"] = lx.fuzzy[key(fz)]
-    if _era_is_hijri(era) or year < 1900:
+    if _is_hijri_year(year, era):
         g = R.hijri_year_to_gregorian(year)
         if g is None:
             return None
         out.update(value=f"{g:04d}", calendar="hijri", hijri=f"{year:04d}")
         return out
-    if year > 2100:
+    if year > 2100 or (year < 1900 and not (kw or fz or era)):
         return None
     out["value"] = f"{year:04d}"
     return out

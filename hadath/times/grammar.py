@@ -87,21 +87,22 @@ def grammar() -> Grammar:
     year_kw = r"(?:(?:عام|العام|سنه|السنه|لعام|لسنه|للعام)\s+)"
     year_part = r"\s*[،,/]?\s*(?:من\s+)?" + year_kw + "?" + year + era
     rel_year = (r"\s+(?:من\s+)?(?P<ryear>(?:العام|السنه|عام)\s+(?P<rq>قبل\s+)?" + mod
-                + r"|هذا\s+العام|هذه\s+السنه)")
-    month_pair = (r"(?P<m1>" + month + r")(?:\s*[/(\-–]\s*(?P<m2>" + month
-                  + r")\s*\)?)?")
+                + r"|ل?هذا\s+العام|ل?هذه\s+السنه)")
+    # "شباط/فبراير", "آذار (مارس)", "يوليو تموز", "تشرين/ أكتوبر"
+    month_pair = (r"(?:(?:تشرين|كانون)\s*/\s*)?(?P<m1>" + month
+                  + r")(?:(?:\s*[/(\-–]\s*|\s+)(?P<m2>" + month + r")(?:\s*\))?)?")
     rel_month = r"(?P<relm>(?:الشهر|شهر)\s+(?P<rmod>" + mod + r")|هذا\s+الشهر)"
     day = (r"(?:(?:ال\s*)?(?P<day>[0-3]?\d)(?!\d)|(?P<ord>" + ordinal
            + r"(?:\s+و\s*(?P<tens>العشرين|الثلاثين))?))")
-    day_range = r"(?:(?P<day0>[0-3]?\d)\s*(?:-|–|و|الى|حتى)\s*)?"
-    wd_prefix = (r"(?:(?:يوم\s+)?(?P<wd>" + weekday
-                 + r")\s*[،,(]?\s*(?:الموافق\s+)?)?")
+    day_range = r"(?:(?:ال\s*)?(?P<day0>[0-3]?\d)\s*(?:-|–|و?\s*(?:الي|حتي)|و)\s*)?"
+    wd_prefix = (r"(?:(?:(?P<pod>" + pod + r")\s+)?(?:يوم\s+)?(?P<wd>" + weekday
+                 + r")(?:\s+(?P<wmod>" + mod + r"))?\s*[،,(]?\s*(?:الموافق\s+)?)?")
     tail = r"(?:" + year_part + "|" + rel_year + r"|\s+(?P<mod>" + mod + "))?"
 
     rules: list[tuple[str, str]] = [
         # 2021/11/07, 7/11/2021, 7-11-2021, 1436/10/5 هـ
         ("numeric",
-         r"(?P<a>\d{1,4})\s?[/\-.]\s?(?P<b>\d{1,2})\s?[/\-.]\s?(?P<c>\d{1,4})(?![\d/])"
+         wd_prefix + r"(?<![\d/\-])(?<!\d\.)(?P<a>\d{1,4})\s?[/\-.]\s?(?P<b>\d{1,2})\s?[/\-.]\s?(?P<c>\d{1,4})(?![\d/])"
          + era),
         # (10/شوال / 1436هـ), 7 صفر 1430هـ
         ("hijri_date",
@@ -114,7 +115,7 @@ def grammar() -> Grammar:
          + rel_month + ")" + tail),
         # شهر شوال الجاري, مطلع شهر رمضان 1436
         ("hijri_month",
-         r"(?:(?P<fz>" + fuzzy + r")\s+)?شهر\s+(?P<hm>" + hmonth
+         r"(?:(?P<fz>" + fuzzy + r")\s+)?(?P<shahr>شهر\s+)?(?P<hm>" + hmonth
          + r")(?:\s*(?:من\s+)?" + year_kw + r"?(?P<hyear>1[34]\d\d)(?!\d)" + era
          + r"|\s+(?P<hmod>" + mod + "))?"),
         # حزيران 2014, منتصف يوليو, أيار من العام الماضي, تشرين الأول الماضي
@@ -128,29 +129,40 @@ def grammar() -> Grammar:
         ("relunit",
          r"(?:(?P<fz>" + fuzzy + r")\s+)?(?:(?P<this>هذا|هذه)\s+(?P<u1>الاسبوع|الشهر|العام|السنه)"
          r"|(?P<u2>الاسبوع|الشهر|العام|السنه)\s+(?P<q>قبل\s+)?(?P<mod>" + mod + r")"
-         r"|(?P<weekend>(?:عطله\s+)?نهايه\s+(?:ال)?اسبوع)(?:\s+(?P<wmod>" + mod + r"))?)"),
+         r"|(?P<weekend>(?:عطله\s+)?نهايه\s+(?:ال)?اسبوع)(?:\s+(?P<wmod>" + mod + r"))?"
+         # "منذ مطلع العام": a fuzzy word makes the bare unit the current one
+         r"|(?<=\s)(?P<u3>العام|السنه|الشهر|الاسبوع)(?!\s+(?:" + mod + r"|\d|قبل|من|علي)))"),
         # فجر الأحد, يوم الجمعة المقبل, ليل الجمعة السبت
         ("weekday",
          r"(?:(?P<pod>" + pod + r")\s+)?(?:(?P<yawm>يوم)\s+)?(?P<wd>" + weekday
-         + r")(?:\s*(?:[/\-–]|و|الى)?\s*(?P<wd2>" + weekday + r"))?(?:\s+(?P<mod>" + mod + "))?"),
+         + r")(?:\s*(?:[/\-–]|و|الي)?\s*(?P<wd2>" + weekday + r"))?(?:\s+(?P<mod>" + mod + "))?"),
         # قبل ثلاثة أيام, منذ عامين, قبل نحو 10 سنوات
         ("duration",
-         r"(?P<kw>قبل|منذ)\s+(?:(?P<approx>نحو|حوالي|حوالى|قرابه|زهاء|اكثر\s+من|اقل\s+من"
-         r"|ما\s+يقارب|ما\s+يزيد\s+عن|ما\s+يزيد\s+على)\s+)?(?:(?P<num>\d{1,3}|" + number
-         + r")\s+)?(?P<unit>" + unit + r")(?!\s*\d)(?!\s+(?:من|على)(?!\w))"),
+         r"(?P<kw>قبل|منذ)\s+(?:(?P<approx>نحو|حوالي|قرابه|زهاء|اكثر\s+من|اقل\s+من"
+         r"|ما\s+يقارب|ما\s+يزيد\s+عن|ما\s+يزيد\s+علي)\s+)?(?:(?P<num>\d{1,3}|" + number
+         + r")\s+)?(?P<unit>" + unit + r")(?!\s*\d)(?!\s+(?:من|علي)(?!\w))"
+         r"(?!\s+(?:" + month + "|" + hmonth + "))"),
         # سنة 2003, عام 1436هـ, منتصف 2014, في 2009
         ("year",
          r"(?:(?P<fz>" + fuzzy + r")\s+)?(?:(?P<kw>عامي|عام|العام|سنه|السنه|لعام|لسنه|للعام)\s+)?"
-         + year + era),
+         + year + era + r"(?!\s*قبل\s+الميلاد)"),
     ]
-    # One word of every rule that the rule cannot do without: digits, month
-    # and weekday names, relative-day words, the modifiers that relative
-    # units need (العام alone is too common an anchor: "الرأي العام"), and
-    # قبل / منذ for durations.
+    # One piece of every rule that the rule cannot do without: month and
+    # weekday names, relative-day words, the modifiers that relative units
+    # need (العام alone is too common: "الرأي العام"), قبل / منذ for
+    # durations, a fuzzy word with a bare unit ("مطلع العام"), and of the
+    # digits only those that can be a year or a numeric date: a day number
+    # always comes with a month name or a modifier, which anchor it.
     anchor_words = {w.split()[0] for w in (*lx.months, *lx.hijri_months, *lx.weekdays)}
     anchor_words |= {w.split()[-1] for w in lx.relative_days}
-    anchor_words |= set(lx.modifiers) | {"هذا", "هذه", "اسبوع", "الاسبوع", "قبل", "منذ"}
-    anchors = re.compile(r"\d|" + trie_pattern(anchor_words))
+    anchor_words |= set(lx.modifiers) | {"اسبوع", "الاسبوع", "قبل", "منذ"}
+    units = ("العام", "السنه", "الشهر", "الاسبوع", "اليوم", "الليله")
+    anchor_words |= {f"{this} {u}" for this in ("هذا", "هذه") for u in units}
+    anchor_words |= {f"{fz} {u}" for fz in lx.fuzzy for u in units}
+    # Anchors, like expressions, start a word (after at most two clitics):
+    # the look-behind lets the engine skip mid-word positions cheaply.
+    anchors = re.compile(r"(?<!\w)[وفبلك]{0,2}?(?:(?:1[3-9]|20)\d\d(?!\d)|\d\s?[/\-.]\s?\d|"
+                         + trie_pattern(anchor_words) + ")")
     compiled = {name: Rule(name, re.compile(pat)) for name, pat in rules}
     # Expressions start a word, possibly after one or two clitic letters
     # (و ف ب ل ك): the look-behind rejects mid-word positions before any

@@ -42,6 +42,7 @@ class Lexicon:
     numbers: dict[str, int]
     ordinals: dict[str, int]
     future_cues: frozenset[str]
+    exclusions: dict[str, frozenset[str]]  # kind -> normalised phrases
 
 
 @lru_cache(maxsize=1)
@@ -56,6 +57,9 @@ def lexicon() -> Lexicon:
         system.setdefault(key, sys_name)
         if amb == "1":
             ambiguous.add(key)
+    excl: dict[str, set[str]] = {}
+    for kind, phrase in _table("exclusions.tsv"):
+        excl.setdefault(kind, set()).add(_norm(phrase))
     weekdays: dict[str, int] = {}
     amb_wd: set[str] = set()
     for name, number, amb in _table("weekdays.tsv"):
@@ -77,6 +81,7 @@ def lexicon() -> Lexicon:
         numbers={_norm(n): int(v) for n, v in _table("numbers.tsv")},
         ordinals={_norm(n): int(v) for n, v in _table("ordinals.tsv")},
         future_cues=frozenset(_norm(w) for w in read_lines(_DIR + "future_cues.txt")),
+        exclusions={k: frozenset(v) for k, v in excl.items()},
     )
 
 

@@ -16,6 +16,11 @@ from hijridate import Gregorian, Hijri
 # says future; but the crawl/publication date can lag the event by a day or
 # two, so a date this many days after the reference still counts as "now".
 FORWARD_TOLERANCE_DAYS = 3
+# A day and month with no year, no modifier and no future cue that fall this
+# few days after the reference are read as upcoming ("حتى 23 أغسطس" in a
+# paper of 1 August): last year's date would have been written with its year
+# or "الماضي".  Further ahead, the last occurrence wins, as the issue asks.
+FUTURE_WINDOW_DAYS = 60
 
 
 def parse_iso(value: str | None) -> date | None:
@@ -77,7 +82,7 @@ def place_day_month(day: int, month: int, ref: date, direction: str | None,
     if direction == "past":
         before = [c for c in options if c < ref]
         return max(before) if before else None
-    limit = ref + timedelta(days=FORWARD_TOLERANCE_DAYS)
+    limit = ref + timedelta(days=FUTURE_WINDOW_DAYS)
     before = [c for c in options if c <= limit]
     return max(before) if before else None
 
@@ -93,7 +98,9 @@ def place_month(month: int, ref: date, direction: str | None, future: bool) -> t
         return year, month
     if direction == "past":
         return (ref.year, month) if month < ref.month else (ref.year - 1, month)
-    return (ref.year, month) if month <= ref.month else (ref.year - 1, month)
+    if month <= ref.month or month == ref.month + 1:  # next month: upcoming
+        return ref.year, month
+    return ref.year - 1, month
 
 
 def place_weekday(iso_weekday: int, ref: date, direction: str | None, future: bool) -> date:
@@ -107,6 +114,21 @@ def place_weekday(iso_weekday: int, ref: date, direction: str | None, future: bo
     if future and direction is None:
         return ref + timedelta(days=ahead)
     return ref - timedelta(days=back)
+
+
+def weekday_near(iso_weekday: int, target: date, offset: int) -> date:
+    """The named weekday closest to a relative day ("أمس الاثنين").
+
+    Papers are crawled a day or two after they are written, so when "اليوم
+    الاثنين" meets a Tuesday reference the weekday is the better witness: the
+    latest such weekday on or before the target day (or, for غدا, the
+    nearest one).
+    """
+    if offset > 0:
+        back = (target.isoweekday() - iso_weekday) % 7
+        ahead = (iso_weekday - target.isoweekday()) % 7
+        return target + timedelta(days=ahead) if ahead < back else target - timedelta(days=back)
+    return target - timedelta(days=(target.isoweekday() - iso_weekday) % 7)
 
 
 def hijri_to_gregorian(year: int, month: int, day: int) -> date | None:
@@ -146,7 +168,7 @@ def place_hijri_day_month(day: int, month: int, ref: date, direction: str | None
     if direction == "next" or (direction is None and future):
         after = [c for c in options if c > ref]
         return min(after) if after else None
-    limit = ref if direction == "past" else ref + timedelta(days=FORWARD_TOLERANCE_DAYS)
+    limit = ref if direction == "past" else ref + timedelta(days=FUTURE_WINDOW_DAYS)
     before = [c for c in options if c <= limit and (direction != "past" or c < ref)]
     return max(before) if before else None
 
