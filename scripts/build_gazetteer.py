@@ -40,12 +40,12 @@ from countryinfo import CountryInfo
 
 from hadath.text.matcher import phrase_keys
 from hadath.text.normalise import normalise_string
-from hadath.text.tokens import variants
+from hadath.text.tokens import split_article, variants
 
 ROOT = Path(__file__).resolve().parent.parent
 RES = ROOT / "hadath" / "resources" / "places"
 OUT = RES / "gazetteer.sqlite"
-FORMAT_VERSION = "1"
+FORMAT_VERSION = "2"
 
 # Arabic-script names that use only letters of Arabic orthography: Persian,
 # Urdu, Kurdish and other spellings (پ چ ژ گ ک ی ە …) are left out because
@@ -70,7 +70,7 @@ def read_tsv(name: str) -> list[list[str]]:
 class Builder:
     def __init__(self) -> None:
         self.places: list[tuple] = []
-        self.names: set[tuple[str, int]] = set()
+        self.names: set[tuple[str, int, int]] = set()
 
     def add_place(self, name, name_ar, country, admin1, lat, lon, geonameid, feature,
                   population, names) -> int:
@@ -80,7 +80,10 @@ class Builder:
         for n in names:
             k = key_of(n)
             if k:
-                self.names.add((k, pid))
+                # Whether this spelling carries the article: "المنصورة" is not
+                # named by the bare adjective "منصورة".
+                art = int(split_article(normalise_string(n).split(" ")[0])[0].endswith("ال"))
+                self.names.add((k, pid, art))
         return pid
 
 
@@ -278,7 +281,7 @@ def main() -> None:
     n_cities = build_cities(b, cities, admin1, extra)
     build_supplement(b)
 
-    one_word = {k for k, _ in b.names if " " not in k}
+    one_word = {k for k, _, _ in b.names if " " not in k}
     if args.ner is not None:
         counts = compute_common_words(args.ner, one_word)
         news = compute_news_counts(args.news, one_word) if args.news else Counter()
@@ -301,14 +304,14 @@ def main() -> None:
         CREATE TABLE places(id INTEGER PRIMARY KEY, name TEXT, name_ar TEXT, country TEXT,
             admin1 TEXT, lat REAL, lon REAL, geonameid INTEGER, feature TEXT,
             population INTEGER);
-        CREATE TABLE names(key TEXT, place_id INTEGER);
+        CREATE TABLE names(key TEXT, place_id INTEGER, article INTEGER);
         CREATE TABLE meta(k TEXT PRIMARY KEY, v TEXT);
         """
     )
     db.executemany("INSERT INTO places VALUES (?,?,?,?,?,?,?,?,?,?)", b.places)
-    db.executemany("INSERT INTO names VALUES (?,?)", sorted(b.names))
+    db.executemany("INSERT INTO names VALUES (?,?,?)", sorted(b.names))
     db.execute("CREATE INDEX names_key ON names(key)")
-    max_len = max(len(k.split(" ")) for k, _ in b.names)
+    max_len = max(len(k.split(" ")) for k, _, _ in b.names)
     meta = {
         "format": FORMAT_VERSION,
         "max_words": str(max_len),

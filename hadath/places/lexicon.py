@@ -24,8 +24,8 @@ _MIN_FORM = 10
 _FORM_RATIO = 0.15
 # Tagged as something else this often and almost never as a place: not a
 # place name at all (في، التي، أن).
-_NEVER_OTHER = 20
-_NEVER_SHARE = 0.05
+_NEVER_OTHER = 300
+_NEVER_SHARE = 0.02
 
 
 def _key(word: str) -> str:

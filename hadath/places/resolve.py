@@ -88,6 +88,9 @@ class Candidate:
     person: bool = False
     clitic: bool = False  # a preposition or conjunction was stripped off
     adjectival: bool = False  # the word is also a nisba adjective (سورية)
+    article: bool = False  # the first word carries the article in the text
+    coordinated: bool = False  # joined by و to the place before it
+    qualifier_points: list[Place] = field(default_factory=list)  # "جنوب بغداد"
     qualifier_countries: set[str] = field(default_factory=set)
     qualifier_admin1: set[str] = field(default_factory=set)
     prefer: str | None = None  # "city" after مدينة, "admin1" after محافظة
@@ -229,6 +232,7 @@ def find_candidates(doc: Document, gaz: Gazetteer) -> list[Candidate]:
         cand = Candidate(i, j, start, tokens[j - 1].end, key, gaz.lookup(key))
         prefix = tok.norm[: len(tok.norm) - len(reading)] if tok.norm.endswith(reading) else ""
         cand.clitic = bool(prefix.removesuffix("ال").removesuffix("ل")) or prefix == "ل"
+        cand.article = prefix.endswith("ال") or prefix.endswith("لل")
         out.append(cand)
         i = j
     return out
@@ -326,6 +330,10 @@ def _gather_evidence(doc: Document, cands: list[Candidate]) -> None:
                 steps > 0 or attached or _is_cue(t, "direction")
             ):
                 quals = [p for p in other.places if p.feature in ("country", "admin1", "region")]
+                if not quals and not other.common and _is_cue(tokens[k - 1], "direction"):
+                    # "الإسكندرية جنوب بغداد": near that city.
+                    c.qualifier_points = [p for p in other.places if p.feature == "city"]
+                    c.qualifier_countries.update(p.country for p in c.qualifier_points)
                 if quals:
                     c.qualifier_countries.update(p.country for p in quals)
                     c.qualifier_admin1.update(p.admin1 for p in quals if p.admin1)
@@ -341,6 +349,7 @@ def _gather_evidence(doc: Document, cands: list[Candidate]) -> None:
     # shares that place's evidence.
     for prev_c, c in zip(cands, cands[1:], strict=False):
         if c.i == prev_c.j and tokens[c.i].norm.startswith("و") and not c.person:
+            c.coordinated = prev_c.weak or prev_c.strong
             c.weak = c.weak or prev_c.weak or prev_c.strong
             c.strong = c.strong or (prev_c.strong and not c.common)
 
@@ -385,10 +394,15 @@ def _accept(c: Candidate, p: Place, ctx: Counter) -> bool:
     in_context = ctx.get(p.country, 0) > 0
     if c.adjectival and not (c.weak or c.qualifier_countries or c.i == 0):
         return False
-    if c.clitic and " " not in c.key and (news_count(c.key) or 0) < _MIN_STANDALONE:
+    if not c.article and not p.bare_name:
+        # "منصورة" (victorious) is not "المنصورة", "سعودية" not "السعودية".
+        return False
+    if (c.clitic and not c.coordinated and " " not in c.key
+            and (news_count(c.key) or 0) < _MIN_STANDALONE
+            and p.population < _CLITIC_CITY and p.feature not in _CURATED):
         return c.strong
     if (c.clitic and p.feature == "city" and not in_context and not c.strong
-            and p.population < _CLITIC_CITY):
+            and not c.coordinated and p.population < _CLITIC_CITY):
         return False
     if (p.feature == "city" and p.country not in core_countries()
             and p.population < _FOREIGN_TOWN and not c.strong):
@@ -414,7 +428,10 @@ def _score(c: Candidate, p: Place, ctx: Counter, top: int, anchors: list[Place])
     s = _prior(p)
     if top and ctx.get(p.country, 0):
         s += _CONTEXT_BASE + _CONTEXT_WEIGHT * ctx[p.country] / top
-    if c.qualifier_countries:
+    if c.qualifier_points:
+        if any(_haversine(p, q) <= _NEAR_KM for q in c.qualifier_points):
+            s += _QUALIFIER_WEIGHT
+    elif c.qualifier_countries:
         if p.country in c.qualifier_countries:
             s += _QUALIFIER_WEIGHT
             if p.admin1 and p.admin1 in c.qualifier_admin1:
