@@ -41,6 +41,9 @@ def test_add_result_is_idempotent_and_versions_changed_content(store):
     stats = store.stats()
     assert stats["articles"] == 2 and stats["events"] == 1
     assert store.integrity_check()
+    if store.dialect == "sqlite":
+        with store.engine.connect() as conn:
+            assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
 
 
 def test_error_results_are_recorded_once(store):
