@@ -29,7 +29,11 @@ STATUS_RANK = {"denied": 4, "attempted": 3, "threatened": 2, "planned": 1, "occu
 # Fixed prior confidence for types the GSR does not cover (no calibration data).
 LEXICON_PRIOR = {"strong": 0.6, "weak": 0.35}
 _VIOLENT_CROWD_MODES = {None, "beat", "primitive", "destroy", "firearms"}
-_GENERIC_PHRASE_CUES = 3  # a multi-word generic cue ("في السنوات الاخيرة") scopes the sentence
+_GENERIC_PHRASE_CUES = 3
+# Below this raw probability of the sentence filter, a strong ASSAULT/PROTEST
+# trigger is kept only with a day-precise date in its sentence (or a casualty
+# figure): commentary ("شنّ هجومًا على الحكومة") is not an event report.
+GATE = 0.05  # a multi-word generic cue ("في السنوات الاخيرة") scopes the sentence
 
 
 @dataclass(slots=True)
@@ -48,6 +52,7 @@ class Mention:
     figures: list[Figure] = field(default_factory=list)
     confidence: float = 0.0
     anaphoric: bool = False
+    figures_hint: bool = False  # the sentence states casualties
     unidentified: dict[str, Any] | None = None
 
     def trigger_span(self, doc: Document) -> dict[str, Any]:
@@ -185,6 +190,7 @@ def mentions(doc: Document, views: list[SentenceView]) -> list[Mention]:
                         [c.to_dict(doc) for c in roles.actors],
                         [c.to_dict(doc) for c in roles.recipients], confidence=conf)
             m.anaphoric = anaphoric
+            m.figures_hint = bool(sent_figures)
             if "participant" in entry.flags and not m.actors:
                 # "المتظاهرون" names the protest by its participants: they are its actors.
                 part = next((c for c in cands if c.i <= h.i < c.j), None)
@@ -213,6 +219,9 @@ def mentions(doc: Document, views: list[SentenceView]) -> list[Mention]:
                 continue
             if t is None and anaphoric and _dated_otherwise(doc, view):
                 continue  # "بعد أن أطاحت المظاهرات" in a sentence about 2020: background
+            if p is not None and p < GATE and not m.anaphoric and not m.figures_hint \
+                    and (t is None or t.get("granularity") != "day"):
+                continue  # the filter finds no event here and nothing dates one
             if t is not None and _historical(doc, t):
                 continue  # "سنة 2003", "عام 2009": background, not this article's event
             if t is not None:
