@@ -37,6 +37,8 @@ def main() -> None:
     ap.add_argument("--skip-clusters", action="store_true")
     ap.add_argument("--eval", action="store_true", help="also run the dev and cross-corpus evaluation")
     ap.add_argument("--wiki-weight", type=float, default=train.DEFAULT_WIKI_WEIGHT)
+    ap.add_argument("--domains", action="store_true", default=train.DEFAULT_DOMAINS,
+                    help="domain-augmented features (ANERcorp 'A' / WikiFANE 'W'); news is tagged as 'A'")
     args = ap.parse_args()
     t0 = time.time()
     if not args.skip_lexicons:
@@ -53,11 +55,14 @@ def main() -> None:
         lexicon.cache_clear()
     argv = ["--data", str(args.data / "ner"), "--final", str(OUT / "model.crfsuite"),
             "--wiki-weight", str(args.wiki_weight), "--json", str(OUT / "model.json")]
+    if args.domains:
+        argv.append("--domains")
     argv += ["--eval", "dev", "cross"] if args.eval else ["--eval"]
     train.main(argv)
     meta = json.loads((OUT / "model.json").read_text()) if (OUT / "model.json").exists() else {}
     meta = {"model": "model.crfsuite", "learner": "python-crfsuite L-BFGS CRF",
             "params": train.PARAMS, "wiki_weight": args.wiki_weight,
+            "domain": "A" if args.domains else None,
             "training_data": ["ANERcorp train (CAMeL split), CC BY-SA 4.0"]
             + (["WikiFANE Gold (desegmented), CC BY-SA 3.0"] if args.wiki_weight > 0 else []),
             "evaluation": meta.get("evaluation", meta)}

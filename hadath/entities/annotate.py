@@ -134,6 +134,25 @@ def _org_phrases(tokens: list[Token], tags: list[str]) -> None:
         i = max(j, i + 1)
 
 
+# Name particles listed among the title cues but part of the name itself.
+_NAME_PARTICLES = frozenset({"ابن", "بن", "بنت", "ابو", "ابي", "ابا", "ام", "ال"})
+
+
+def _after_titles(tokens: list[Token], i: int, j: int) -> int:
+    """First token of a person span after leading titles ("آية الله", "اللواء")."""
+    lex = lexicon()
+    while i < j:
+        m = lex.title_phrases.match_at(tokens, i)
+        if m is not None and m[0] <= j:
+            i = m[0]
+        elif (tokens[i].norm not in _NAME_PARTICLES
+              and any(v in lex.titles for v in variants(tokens[i].norm)[:2])):
+            i += 1
+        else:
+            break
+    return i
+
+
 def _spans(tags: list[str]) -> list[tuple[int, int, str]]:
     out = []
     i, n = 0, len(tags)
@@ -194,6 +213,10 @@ def annotate(doc: Document) -> Document:
     entities: list[dict[str, Any]] = []
     taken = [False] * n
     for i, j, kind in _spans(tags):
+        if kind == "PER":
+            i = _after_titles(tokens, i, j)
+            if i >= j:
+                continue
         words = [t.norm for t in tokens[i:j]]
         if kind == "LOC" and j - i == 1 and _is_nisba(tokens[i]):
             kind = "NORP"

@@ -8,6 +8,7 @@ character offsets and refines types.
 
 from __future__ import annotations
 
+import json
 import threading
 from collections.abc import Iterable, Iterator, Sequence
 
@@ -18,8 +19,10 @@ from hadath.resources import path
 from hadath.text.normalise import normalise_string
 
 MODEL = "ner/model.crfsuite"
+META = "ner/model.json"
 _lock = threading.RLock()
 _tagger: pycrfsuite.Tagger | None = None
+_domain: str | None = None  # feature domain the model was trained with (model.json)
 
 
 def decode_bio(tags: Sequence[str]) -> list[str]:
@@ -36,10 +39,13 @@ def decode_bio(tags: Sequence[str]) -> list[str]:
 
 def tagger() -> pycrfsuite.Tagger:
     """The CRF model, opened on first use (it is memory-mapped by crfsuite)."""
-    global _tagger
+    global _tagger, _domain
     if _tagger is None:
         with _lock:
             if _tagger is None:
+                meta = path(META)
+                if meta.exists():
+                    _domain = json.loads(meta.read_text(encoding="utf-8")).get("domain")
                 t = pycrfsuite.Tagger()
                 t.open(str(path(MODEL)))
                 _tagger = t
@@ -56,9 +62,10 @@ def tag_words(words: Sequence[str]) -> list[str]:
     """BIO tags for one sentence of normalised words."""
     if not words:
         return []
-    feats = sentence_features(words)
+    model = tagger()
+    feats = sentence_features(words, _domain)
     with _lock:  # a crfsuite Tagger is not safe to share between threads
-        tags = tagger().tag(feats)
+        tags = model.tag(feats)
     return decode_bio(tags)
 
 

@@ -26,6 +26,7 @@ from hadath.text.normalise import normalise_string
 DATA = Path("../shared/data/ner")
 SCORED = ("PER", "ORG", "LOC")
 DEFAULT_WIKI_WEIGHT = 0.0  # measured: WikiFANE in training lowers ANERcorp dev F1 (see model.json)
+DEFAULT_DOMAINS = False
 PARAMS = {"c1": 0.05, "c2": 0.05, "max_iterations": 150, "feature.possible_transitions": True}
 
 
@@ -41,10 +42,13 @@ def featurise(sents: Sequence[Sentence], domain: str | None = None) -> list[tupl
     return [(sentence_features(normalise_tokens([t for t, _ in s]), domain), [y for _, y in s]) for s in sents]
 
 
-def train(sents: Sequence[Sentence], model: Path, params: dict | None = None, verbose: bool = False) -> None:
+def train(sents: Sequence[Sentence], model: Path, params: dict | None = None, verbose: bool = False,
+          domains: Sequence[str | None] | None = None) -> None:
+    """Train a CRF; `domains` (one per sentence) turns on domain-augmented features."""
     trainer = pycrfsuite.Trainer(algorithm="lbfgs", verbose=verbose)
-    for x, y in featurise(sents):
-        trainer.append(x, y)
+    for k, s in enumerate(sents):
+        dom = domains[k] if domains is not None else None
+        trainer.append(sentence_features(normalise_tokens([t for t, _ in s]), dom), [y for _, y in s])
     trainer.set_params({**PARAMS, **(params or {})})
     model.parent.mkdir(parents=True, exist_ok=True)
     trainer.train(str(model))
@@ -79,7 +83,7 @@ def score(gold: Sequence[Sequence[str]], pred: Sequence[Sequence[str]]) -> dict[
     return out
 
 
-def evaluate(model: Path, sents: Sequence[Sentence]) -> dict[str, dict[str, float]]:
+def evaluate(model: Path, sents: Sequence[Sentence], domain: str | None = None) -> dict[str, dict[str, float]]:
     from hadath.entities.tagger import decode_bio
 
     tagger = pycrfsuite.Tagger()
@@ -88,7 +92,7 @@ def evaluate(model: Path, sents: Sequence[Sentence]) -> dict[str, dict[str, floa
     for s in sents:
         words = normalise_tokens([t for t, _ in s])
         gold.append([y for _, y in s])
-        pred.append(decode_bio(tagger.tag(sentence_features(words))))
+        pred.append(decode_bio(tagger.tag(sentence_features(words, domain))))
     return score(gold, pred)
 
 
@@ -116,6 +120,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     ap.add_argument("--iterations", type=int, default=PARAMS["max_iterations"])
     ap.add_argument("--wiki-weight", type=float, default=DEFAULT_WIKI_WEIGHT,
                     help="fraction of WikiFANE sentences added to the final / mixed training set")
+    ap.add_argument("--domains", action="store_true",
+                    help="domain-augmented features for the final model (news = ANERcorp domain)")
     ap.add_argument("--json", type=Path, help="write the figures as JSON here")
     args = ap.parse_args(argv)
     params = {"max_iterations": args.iterations}
@@ -150,7 +156,9 @@ def main(argv: Sequence[str] | None = None) -> None:
             run("wiki", sp["wiki_train"], {"aner_dev": sp["aner_dev"]})
     if args.final:
         t = time.time()
-        train(sp["aner_all"] + wiki_part(sp["wiki_all"]), args.final, params)
+        wiki = wiki_part(sp["wiki_all"])
+        domains = (["A"] * len(sp["aner_all"]) + ["W"] * len(wiki)) if args.domains else None
+        train(sp["aner_all"] + wiki, args.final, params, domains=domains)
         print(f"[final] wrote {args.final} in {time.time() - t:.0f}s", flush=True)
     if args.json:
         args.json.write_text(json.dumps(results, indent=1, ensure_ascii=False))
