@@ -93,9 +93,11 @@ def test_distinct_events_stay_distinct(store):
     # Same day and place, incompatible actors.
     store.add_result(result("a5", TEXT + " ك", [event(actors=[ISIS], recipients=[CIVILIANS])]))
     store.add_result(result("a6", TEXT + " ل", [event(actors=[MILITIA], recipients=[KADHIMI])]))
+    # Same day and place, no named parties, another instrument.
+    store.add_result(result("a7", TEXT + " م", [event(mode="shelling")]))
     total, _ = store.events()
     # a6 is compatible with a1 (a1 had no actor) - every other report stands alone.
-    assert total == 5
+    assert total == 6
     assert store.event(store.events(actor="فصائل")[1][0]["id"])["n_reports"] == 2
 
 

@@ -126,6 +126,11 @@ def match_score(report: dict[str, Any], cand: dict[str, Any], related: bool) -> 
     if actors < 0 or recipients < 0:
         return None
     positive = actors > 0 or recipients > 0
+    # Different instruments (an air strike, a shelling) are different
+    # events unless the same story or the same named parties tie them.
+    modes_differ = bool(report.get("mode") and cand.get("mode") and report["mode"] != cand["mode"])
+    if modes_differ and not (related or positive):
+        return None
     place = place_relation(report, cand)
     if place == "far":
         return None
