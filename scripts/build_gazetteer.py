@@ -189,10 +189,12 @@ def build_cities(b: Builder, cities: dict, admin1: dict, extra: dict[int, list[s
 
 
 def build_supplement(b: Builder) -> None:
-    for feature, name_en, names_ar, country, admin1, lat, lon in read_tsv("places.tsv"):
+    for row in read_tsv("places.tsv"):
+        feature, name_en, names_ar, country, admin1, lat, lon = row[:7]
+        population = int(row[7]) if len(row) > 7 else 0
         names = names_ar.split("|")
-        b.add_place(name_en, names[0], country, admin1 or None, lat, lon, None, feature, 0,
-                    names)
+        b.add_place(name_en, names[0], country, admin1 or None, lat, lon, None, feature,
+                    population, names)
 
 
 def compute_news_counts(news: Path, keys: set[str]) -> Counter:

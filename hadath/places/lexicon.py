@@ -66,7 +66,7 @@ def never_keys() -> frozenset[str]:
         if other >= _NEVER_OTHER and place < _NEVER_SHARE * (place + other):
             out.add(key)
     for kind, words in cues().items():
-        if kind not in ("capital", "core", "given"):
+        if kind not in ("capital", "core", "given", "sea", "head"):
             out.update(words)
     return frozenset(out)
 

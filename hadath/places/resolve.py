@@ -90,6 +90,9 @@ class Candidate:
     adjectival: bool = False  # the word is also a nisba adjective (سورية)
     article: bool = False  # the first word carries the article in the text
     coordinated: bool = False  # joined by و to the place before it
+    sea: bool = False  # "بحر اليابان": names a sea, not the place
+    head: bool = False  # "قصر الحسينية": part of a building's or street's name
+    person_like: bool = False  # starts like a person's name ("الشيخ مقصود")
     qualifier_points: list[Place] = field(default_factory=list)  # "جنوب بغداد"
     qualifier_countries: set[str] = field(default_factory=set)
     qualifier_admin1: set[str] = field(default_factory=set)
@@ -261,6 +264,11 @@ def _gather_evidence(doc: Document, cands: list[Candidate]) -> None:
     for c in cands:
         curated = any(p.feature in _CURATED for p in c.places)
         c.common = c.key in stop or (c.key in common and not curated) or len(c.key) <= 2
+        words = c.key.split(" ")
+        if (len(words) > 1 and words[0] in cues()["person"]
+                and max((p.population for p in c.places), default=0) < _BIG_TOWN):
+            # "الشيخ مقصود", "أبو غريب": also a person's name.
+            c.person_like = True
         tok = tokens[c.i]
         # A name that is also a nisba adjective ("مدن سورية") is the
         # country only after a preposition or at the start of a sentence.
@@ -288,6 +296,8 @@ def _gather_evidence(doc: Document, cands: list[Candidate]) -> None:
                 c.weak = True
             if _is_cue(prev, "direction"):
                 c.strong = True
+            c.sea = _is_cue(prev, "sea")
+            c.head = _is_cue(prev, "head")
             if " " not in c.key and (_is_cue(prev, "person") or prev.norm in given_names()) and not (
                 _is_cue(prev, "locative") or _is_cue(prev, "preposition")
             ):
@@ -392,6 +402,12 @@ def _haversine(a: Place, b: Place) -> float:
 def _accept(c: Candidate, p: Place, ctx: Counter) -> bool:
     """Is reading `p` of candidate `c` well enough supported to report?"""
     in_context = ctx.get(p.country, 0) > 0
+    if c.sea:
+        return False
+    if c.head and not c.strong and p.population < _BIG_TOWN and p.feature in ("city", "district"):
+        return False
+    if c.person_like and not (c.strong or (c.weak and in_context)):
+        return False
     if c.adjectival and not (c.weak or c.qualifier_countries or c.i == 0):
         return False
     if not c.article and not p.bare_name:
