@@ -45,7 +45,7 @@ from hadath.text.tokens import split_article, variants
 ROOT = Path(__file__).resolve().parent.parent
 RES = ROOT / "hadath" / "resources" / "places"
 OUT = RES / "gazetteer.sqlite"
-FORMAT_VERSION = "2"
+FORMAT_VERSION = "3"
 
 # Arabic-script names that use only letters of Arabic orthography: Persian,
 # Urdu, Kurdish and other spellings (پ چ ژ گ ک ی ە …) are left out because
@@ -73,10 +73,11 @@ class Builder:
         self.names: set[tuple[str, int, int]] = set()
 
     def add_place(self, name, name_ar, country, admin1, lat, lon, geonameid, feature,
-                  population, names) -> int:
+                  population, names, capital: bool = False) -> int:
         pid = len(self.places) + 1
         self.places.append((pid, name, name_ar, country, admin1, round(float(lat), 5),
-                            round(float(lon), 5), geonameid, feature, int(population or 0)))
+                            round(float(lon), 5), geonameid, feature, int(population or 0),
+                            int(capital)))
         for n in names:
             k = key_of(n)
             if k:
@@ -171,7 +172,8 @@ def build_admin1(b: Builder, cities: dict) -> dict[tuple[str, str], str]:
     return codes
 
 
-def build_cities(b: Builder, cities: dict, admin1: dict, extra: dict[int, list[str]]) -> int:
+def build_cities(b: Builder, cities: dict, admin1: dict, extra: dict[int, list[str]],
+                 capitals: set[int]) -> int:
     drop = {(key_of(name), country) for name, country in read_tsv("drop.tsv")}
     n = 0
     for c in cities.values():
@@ -183,7 +185,7 @@ def build_cities(b: Builder, cities: dict, admin1: dict, extra: dict[int, list[s
         b.add_place(c["name"], names[0], c["countrycode"],
                     admin1.get((c["countrycode"], c["admin1code"])),
                     c["latitude"], c["longitude"], c["geonameid"], "city",
-                    c["population"], names)
+                    c["population"], names, c["geonameid"] in capitals)
         n += 1
     return n
 
@@ -280,7 +282,15 @@ def main() -> None:
     if (RES / "cities_ar.tsv").exists():
         for gid, names in read_tsv("cities_ar.tsv"):
             extra[int(gid)] = names.split("|")
-    n_cities = build_cities(b, cities, admin1, extra)
+    gn = gc.get_countries()
+    capitals: dict[str, dict] = {}
+    for c in cities.values():
+        info = gn.get(c["countrycode"])
+        if info and c["name"] == info.get("capital"):
+            old = capitals.get(c["countrycode"])
+            if old is None or c["population"] > old["population"]:
+                capitals[c["countrycode"]] = c
+    n_cities = build_cities(b, cities, admin1, extra, {c["geonameid"] for c in capitals.values()})
     build_supplement(b)
 
     one_word = {k for k, _, _ in b.names if " " not in k}
@@ -305,12 +315,12 @@ def main() -> None:
         """
         CREATE TABLE places(id INTEGER PRIMARY KEY, name TEXT, name_ar TEXT, country TEXT,
             admin1 TEXT, lat REAL, lon REAL, geonameid INTEGER, feature TEXT,
-            population INTEGER);
+            population INTEGER, capital INTEGER);
         CREATE TABLE names(key TEXT, place_id INTEGER, article INTEGER);
         CREATE TABLE meta(k TEXT PRIMARY KEY, v TEXT);
         """
     )
-    db.executemany("INSERT INTO places VALUES (?,?,?,?,?,?,?,?,?,?)", b.places)
+    db.executemany("INSERT INTO places VALUES (?,?,?,?,?,?,?,?,?,?,?)", b.places)
     db.executemany("INSERT INTO names VALUES (?,?,?)", sorted(b.names))
     db.execute("CREATE INDEX names_key ON names(key)")
     max_len = max(len(k.split(" ")) for k, _, _ in b.names)

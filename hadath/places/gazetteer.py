@@ -40,6 +40,7 @@ class Place:
     geonameid: int | None
     feature: str
     population: int
+    capital: bool = False  # a national capital
     # Spellings: some without the article (bare_name) and/or some with it.
     bare_name: bool = True
     article_name: bool = False
@@ -88,11 +89,11 @@ def _lookup(gaz: Gazetteer, key: str) -> tuple[Place, ...]:
         return ()
     rows = gaz._db().execute(
         "SELECT p.id, p.name, p.name_ar, p.country, p.admin1, p.lat, p.lon, p.geonameid,"
-        " p.feature, p.population, MIN(n.article) = 0, MAX(n.article) = 1"
+        " p.feature, p.population, p.capital, MIN(n.article) = 0, MAX(n.article) = 1"
         " FROM names n JOIN places p ON p.id = n.place_id WHERE n.key = ? GROUP BY p.id",
         (key,),
     ).fetchall()
-    return tuple(Place(*r[:10], bool(r[10]), bool(r[11])) for r in rows)
+    return tuple(Place(*r[:10], bool(r[10]), bool(r[11]), bool(r[12])) for r in rows)
 
 
 _GAZ: Gazetteer | None = None

@@ -81,6 +81,12 @@ def core_countries() -> frozenset[str]:
     return frozenset()
 
 
+def form_counts(key: str) -> tuple[int, int]:
+    """Standalone news occurrences of a one-word name without / with the article."""
+    stats = _word_stats().get(key)
+    return (0, 0) if stats is None else (stats[2], stats[3])
+
+
 def news_count(key: str) -> int | None:
     """Standalone occurrences of a one-word name in the news corpus (None: unknown)."""
     stats = _word_stats().get(key)

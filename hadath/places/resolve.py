@@ -33,6 +33,7 @@ from hadath.places.lexicon import (
     common_keys,
     core_countries,
     cues,
+    form_counts,
     given_names,
     never_keys,
     news_count,
@@ -57,8 +58,15 @@ _NEAR_WEIGHT = 1.5
 _DOMINANCE = 20
 # A town of a core country this size is a place without other support.
 _CORE_TOWN = 20_000
-# A town outside the core countries needs this population (or evidence).
+# A town outside the core countries needs this population (or evidence);
+# below _FOREIGN_VILLAGE not even a preposition in an article about its
+# country is enough.
 _FOREIGN_TOWN = 50_000
+_FOREIGN_VILLAGE = 5_000
+# "الحمص" is not Homs when news writes the bare name this many times more
+# often than with the article (and at least _MIN_FORMS times).
+_FORM_SKEW = 5
+_MIN_FORMS = 10
 # A name read off a word with a conjunction or preposition ("وأرى") is a
 # foreign city only if it is this big or the article is about its country.
 _CLITIC_CITY = 1_000_000
@@ -150,6 +158,9 @@ def _longest_at(tokens: list[Token], i: int, gaz: Gazetteer) -> tuple[int, str, 
     best: tuple[int, str, str] | None = None
     for reading in variants(tok.norm):
         if reading not in keys and reading not in prefixes:
+            continue
+        if "ك" in tok.norm[: len(tok.norm) - len(reading)]:
+            # "كسلا" is Kassala, not ك + سلا: a place is rarely "like X".
             continue
         key = reading
         found = [(i + 1, key)] if key in keys else []
@@ -413,6 +424,12 @@ def _accept(c: Candidate, p: Place, ctx: Counter) -> bool:
     if not c.article and not p.bare_name:
         # "منصورة" (victorious) is not "المنصورة", "سعودية" not "السعودية".
         return False
+    if c.article and not p.article_name and " " not in c.key:
+        # "الحمص" (chickpeas) is not "حمص" (Homs), when news writes the name
+        # without the article far more often than with it.
+        bare, art = form_counts(c.key)
+        if bare >= _MIN_FORMS and bare >= _FORM_SKEW * art:
+            return False
     if (c.clitic and not c.coordinated and " " not in c.key
             and (news_count(c.key) or 0) < _MIN_STANDALONE
             and p.population < _CLITIC_CITY and p.feature not in _CURATED):
@@ -421,13 +438,14 @@ def _accept(c: Candidate, p: Place, ctx: Counter) -> bool:
             and not c.coordinated and p.population < _CLITIC_CITY):
         return False
     if (p.feature == "city" and p.country not in core_countries()
-            and p.population < _FOREIGN_TOWN and not c.strong):
+            and p.population < _FOREIGN_TOWN and not c.strong
+            and not (c.weak and in_context and p.population >= _FOREIGN_VILLAGE)):
         return False
     if c.common:
         if c.strong:
             return True
         big = p.feature in _CURATED or p.population >= _COMMON_TOWN
-        return c.weak and in_context and big and p.feature != "country"
+        return c.weak and (in_context or p.capital) and big and p.feature != "country"
     if p.feature in _CURATED or p.population >= _BIG_TOWN:
         return True
     # A small town: named as a place ("بلدة X", "X شمال سوريا"), or after a
