@@ -73,9 +73,10 @@ def analyse(doc: Document) -> list[SentenceView]:
     ti = 0
     for k, (s, e) in enumerate(spans):
         t0 = ti
-        while ti < len(toks) and toks[ti].sentence == k and (doc.sentences or True):
-            ti += 1
-        if not doc.sentences:
+        if doc.sentences:
+            while ti < len(toks) and toks[ti].sentence == k:
+                ti += 1
+        else:
             ti = len(toks)
         views.append(SentenceView(k, s, e, t0, ti))
     by_tok = []
