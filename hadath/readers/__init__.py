@@ -11,6 +11,7 @@ from __future__ import annotations
 import gzip
 import io
 import sys
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +23,8 @@ from hadath.readers.decode import DecodeError, decode_bytes
 
 MAX_ARTICLE_BYTES = 8 * 1024 * 1024  # larger articles get an error, not a result
 MAX_LINE_BYTES = 16 * 1024 * 1024  # JSON Lines: an over-long line is an error
+MAX_GZIP_RATIO = 200  # decompressed / compressed bytes beyond which a .gz is a bomb
+GZIP_CHECK_AFTER = 1024 * 1024  # the ratio is judged once this much came out
 
 
 @dataclass(slots=True)
@@ -143,9 +146,83 @@ def iter_jsonl_stream(fh: BinaryIO, name: str) -> Iterator[Item]:
         yield article_from_json(obj, origin)
 
 
+class GzipBombError(OSError):
+    """A compressed file that expands far more than any text does."""
+
+
+class GuardedGzipRaw(io.RawIOBase):
+    """gzip decompression that counts bytes in and out and stops a bomb early.
+
+    Deflate expands up to ~1000:1 (a gigabyte of zeros or newlines fits in a
+    megabyte); news text, even repetitive JSON, compresses 3-20:1.  Once
+    GZIP_CHECK_AFTER bytes have come out, an expansion over MAX_GZIP_RATIO
+    is refused, so a bomb costs a megabyte and milliseconds instead of a
+    full decompression (a bomb of blank lines would otherwise mean hundreds
+    of millions of readline calls).  Written over zlib rather than with
+    gzip.GzipFile because GzipFile reads ahead and hides how much compressed
+    input it has consumed.  Multi-member files and zero padding are read
+    like gzip.GzipFile reads them; CRC and length are checked by zlib.
+    """
+
+    CHUNK = 16 * 1024  # compressed bytes read from the file at a time
+
+    def __init__(self, fh: BinaryIO) -> None:
+        super().__init__()
+        self._fh = fh
+        self._d = zlib.decompressobj(31)  # 16 + 15: gzip header and trailer
+        self._buf = b""
+        self._started = False
+        self.bytes_in = 0
+        self.bytes_out = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, b: bytearray | memoryview) -> int:  # type: ignore[override]
+        want = len(b)
+        if not want:
+            return 0
+        while True:
+            if not self._buf:
+                self._buf = self._fh.read(self.CHUNK)
+                if not self._buf:
+                    if self._started and not self._d.eof:
+                        raise EOFError("compressed file ended before the end-of-stream marker")
+                    return 0
+            if self._d.eof:
+                if not self._buf.strip(b"\x00"):  # zero padding after the last member
+                    self._buf = b""
+                    continue
+                self._d = zlib.decompressobj(31)  # the next member
+            before = len(self._buf)
+            try:
+                out = self._d.decompress(self._buf, want)
+            except zlib.error as exc:
+                raise gzip.BadGzipFile(f"corrupt gzip data: {exc}") from exc
+            self._started = True
+            self._buf = self._d.unused_data if self._d.eof else self._d.unconsumed_tail
+            self.bytes_in += before - len(self._buf)
+            if out:
+                self.bytes_out += len(out)
+                if (self.bytes_out > GZIP_CHECK_AFTER
+                        and self.bytes_out > MAX_GZIP_RATIO * max(1, self.bytes_in)):
+                    raise GzipBombError(
+                        f"gzip data expands more than {MAX_GZIP_RATIO}:1 "
+                        "(a compression bomb), not read further")
+                n = len(out)
+                b[:n] = out
+                return n
+
+    def close(self) -> None:
+        try:
+            self._fh.close()
+        finally:
+            super().close()
+
+
 def _open_binary(path: Path) -> BinaryIO:
     if path.suffix == ".gz":
-        return gzip.open(path, "rb")  # type: ignore[return-value]
+        return io.BufferedReader(GuardedGzipRaw(open(path, "rb")), 64 * 1024)  # type: ignore[return-value]
     return open(path, "rb")
 
 

@@ -2,7 +2,8 @@
 
 Arabic sites and archives still serve windows-1256 and UTF-16 next to
 UTF-8.  Order of trust: a byte-order mark; strict UTF-8; UTF-16 recognised
-by its NUL pattern; windows-1256 when the result is mostly Arabic letters;
+by its NUL pattern; UTF-8 cut mid-character or with a few corrupt bytes;
+windows-1256 when the result is mostly Arabic letters;
 charset-normalizer for everything else.  Binary data (NULs outside UTF-16,
 many control bytes) is refused with a clear error instead of being guessed.
 """
@@ -58,6 +59,27 @@ def _control_share(text: str) -> float:
     return bad / len(sample)
 
 
+def _damaged_utf8(data: bytes, exc: UnicodeDecodeError) -> tuple[str, str] | None:
+    """UTF-8 cut mid-character or with a few corrupt bytes, read as UTF-8.
+
+    Without this, such a file fails strict UTF-8 and its Arabic bytes
+    (0xD8/0xD9 lead bytes) then pass the windows-1256 test as mojibake.
+    """
+    if exc.reason == "unexpected end of data" and exc.start >= len(data) - 3:
+        try:  # a download cut inside the last character: drop the partial bytes
+            return data[:exc.start].decode("utf-8"), "utf-8 (truncated)"
+        except UnicodeDecodeError:
+            pass
+    text = data.decode("utf-8", errors="replace")
+    bad = text.count("\ufffd") - data.count(b"\xef\xbf\xbd")
+    multibyte = sum(1 for c in text[:200000] if "\u0080" <= c < "\ufffd")
+    # Stray bad bytes among many valid multi-byte characters: scraped text
+    # with local damage, not another encoding (which fails nearly everywhere).
+    if multibyte >= 50 and bad * 200 <= multibyte and _control_share(text) <= 0.05:
+        return text, f"utf-8 ({bad} invalid bytes replaced)"
+    return None
+
+
 def decode_bytes(data: bytes) -> tuple[str, str]:
     """(text, encoding name) or DecodeError; the BOM is not part of the text."""
     for bom, enc in _BOMS:
@@ -83,8 +105,10 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
         if _control_share(text) > 0.05:
             raise DecodeError("binary content (control characters), not text")
         return text, "utf-8"
-    except UnicodeDecodeError:
-        pass
+    except UnicodeDecodeError as exc:
+        damaged = _damaged_utf8(data, exc)
+        if damaged is not None:
+            return damaged
     try:
         text = data.decode("windows-1256")
         if _arabic_share(text) > 0.5 and _control_share(text) < 0.01:
