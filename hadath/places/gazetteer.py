@@ -53,17 +53,11 @@ class Gazetteer:
         self.path = str(path or resources.path(INDEX))
         self._local = threading.local()
         db = self._db()
-        self.keys: frozenset[str] = frozenset(k for (k,) in db.execute("SELECT DISTINCT key FROM names"))
+        meta = dict(db.execute("SELECT k, v FROM meta"))
+        self.keys: frozenset[str] = frozenset(meta.pop("keys").split("\n"))
         # Every proper word prefix of a multi-word key, so that matching can
         # stop as soon as no name continues.
-        prefixes: set[str] = set()
-        for k in self.keys:
-            if " " in k:
-                words = k.split(" ")
-                for i in range(1, len(words)):
-                    prefixes.add(" ".join(words[:i]))
-        self.prefixes: frozenset[str] = frozenset(prefixes)
-        meta = dict(db.execute("SELECT k, v FROM meta"))
+        self.prefixes: frozenset[str] = frozenset(meta.pop("prefixes").split("\n"))
         self.max_words = int(meta.get("max_words", "6"))
         self.meta = meta
 
