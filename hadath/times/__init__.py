@@ -22,7 +22,7 @@ want the spans anyway.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import date, timedelta
 from typing import Any
 
@@ -96,7 +96,7 @@ def _find(norm: NormalisedText, reference_date: str | None,
     text = norm.text
     out: list[dict[str, Any]] = []
     last_end = -10
-    for m in _matches(g, text):
+    for m in _matches(g, text, _regex_anchors(g, text)):
         name = m.lastgroup
         assert name is not None
         start, end = m.span(name)
@@ -137,7 +137,13 @@ _AFTER = 40
 _WORD_START = re.compile(r"(?<!\w)\w")
 
 
-def _matches(g: Grammar, text: str) -> Iterator[re.Match[str]]:
+def _regex_anchors(g: Grammar, text: str) -> Iterator[tuple[int, int]]:
+    for a in g.anchors.finditer(text):
+        yield a.span()
+
+
+def _matches(g: Grammar, text: str,
+             anchors: Iterable[tuple[int, int]]) -> Iterator[re.Match[str]]:
     """Master-regex matches, tried only at word starts just before an anchor.
 
     Every expression contains an anchor (see `Grammar.anchors`) and starts
@@ -149,17 +155,46 @@ def _matches(g: Grammar, text: str) -> Iterator[re.Match[str]]:
     last_end = 0
     match = g.master.match
     starts = _WORD_START.finditer
-    for a in g.anchors.finditer(text):
-        s = a.start()
+    vocab = g.prefix_words
+    for s, a_end in anchors:
         if s < last_end:
             continue
-        endpos = min(n, a.end() + _AFTER)
-        for w in starts(text, max(last_end, s - _BEFORE), s + 1):
+        endpos = min(n, a_end + _AFTER)
+        first = _walk_back(text, s, max(last_end, s - _BEFORE), vocab)
+        if first == s:  # the usual case: nothing before the anchor can belong to it
+            m = match(text, s, endpos)
+            if m is not None:
+                yield m
+                last_end = m.end()
+            continue
+        for w in starts(text, first, s + 1):
             m = match(text, w.start(), endpos)
             if m is not None and m.end() > s:
                 yield m
                 last_end = m.end()
                 break
+
+
+_SKIP_BACK = frozenset(" \t(،,-–/")
+
+
+def _walk_back(text: str, s: int, floor: int, vocab: frozenset[str]) -> int:
+    """Start of the run of prefix-vocabulary words just before offset `s`."""
+    first = s
+    pos = s
+    while pos > floor:
+        j = pos
+        while j > floor and text[j - 1] in _SKIP_BACK:
+            j -= 1
+        k = j
+        while k > floor and text[k - 1].isalnum():
+            k -= 1
+        word = text[k:j]
+        if not word or not (word in vocab or word[1:] in vocab or word.isdigit()
+                            or word[1:].isdigit() or word[2:].isdigit()):
+            break
+        first = pos = k
+    return first
 
 
 def _left_boundary_ok(text: str, start: int) -> bool:

@@ -62,6 +62,10 @@ class Grammar:
     # them first and running the master regex only near a hit keeps the
     # stage cheap on the long stretches of text with no time in them.
     anchors: re.Pattern[str]
+    # Words that may stand between an expression's start and its first
+    # anchor ("ساعة مبكرة من صباح", "الحادي والعشرين من شهر", "يوم", digits):
+    # matching starts at the earliest of a run of them before the anchor.
+    prefix_words: frozenset[str]
 
 
 _NAMED = re.compile(r"\(\?P<\w+>")
@@ -127,11 +131,11 @@ def grammar() -> Grammar:
          + weekday + r")\s*\)?)?"),
         # مطلع العام الجاري, الأسبوع الماضي, هذا الشهر, العام قبل الماضي
         ("relunit",
-         r"(?:(?P<fz>" + fuzzy + r")\s+)?(?:(?P<this>هذا|هذه)\s+(?P<u1>الاسبوع|الشهر|العام|السنه)"
+         r"(?:(?P<fz>" + fuzzy + r")\s+)?(?:(?P<this>هذا|هذه)\s+(?P<u1>الاسبوع|الشهر|العام|السنه)(?!\w)"
          r"|(?P<u2>الاسبوع|الشهر|العام|السنه)\s+(?P<q>قبل\s+)?(?P<mod>" + mod + r")"
          r"|(?P<weekend>(?:عطله\s+)?نهايه\s+(?:ال)?اسبوع)(?:\s+(?P<wmod>" + mod + r"))?"
          # "منذ مطلع العام": a fuzzy word makes the bare unit the current one
-         r"|(?<=\s)(?P<u3>العام|السنه|الشهر|الاسبوع)(?!\s+(?:" + mod + r"|\d|قبل|من|علي)))"),
+         r"|(?<=\s)(?P<u3>العام|السنه|الشهر|الاسبوع)(?!\w)(?!\s+(?:" + mod + r"|\d|قبل|من|علي)))"),
         # فجر الأحد, يوم الجمعة المقبل, ليل الجمعة السبت
         ("weekday",
          r"(?:(?P<pod>" + pod + r")\s+)?(?:(?P<yawm>يوم)\s+)?(?P<wd>" + weekday
@@ -156,17 +160,26 @@ def grammar() -> Grammar:
     anchor_words = {w.split()[0] for w in (*lx.months, *lx.hijri_months, *lx.weekdays)}
     anchor_words |= {w.split()[-1] for w in lx.relative_days}
     anchor_words |= set(lx.modifiers) | {"اسبوع", "الاسبوع", "قبل", "منذ"}
-    units = ("العام", "السنه", "الشهر", "الاسبوع", "اليوم", "الليله")
+    units = ("العام", "السنه", "الشهر", "الاسبوع")
     anchor_words |= {f"{this} {u}" for this in ("هذا", "هذه") for u in units}
     anchor_words |= {f"{fz} {u}" for fz in lx.fuzzy for u in units}
     # Anchors, like expressions, start a word (after at most two clitics):
     # the look-behind lets the engine skip mid-word positions cheaply.
-    anchors = re.compile(r"(?<!\w)[وفبلك]{0,2}?(?:(?:1[3-9]|20)\d\d(?!\d)|\d\s?[/\-.]\s?\d|"
+    anchors = re.compile(r"(?<!\w)[وفبلك]{0,2}?(?:(?:1[3-9]|20)\d\d(?!\d)|\d{1,4}\s?[/\-.]\s?\d|"
                          + trie_pattern(anchor_words) + ")")
+    prefix_words = {w for phrase in (*lx.parts_of_day, *lx.fuzzy, *lx.ordinals, *lx.weekdays,
+                                     *lx.modifiers, *lx.numbers)
+                    for w in phrase.split()}
+    prefix_words |= {"يوم", "شهر", "من", "ال", "الموافق", "-", "–", "/", "و", "الي", "حتي",
+                     "وحتي", "هذا", "هذه", "تشرين", "كانون", "والعشرين", "والثلاثين",
+                     "نحو", "حوالي", "قرابه", "زهاء", "اكثر", "اقل", "ما", "يقارب", "يزيد",
+                     "عن", "علي", "عطله", "نهايه", "عام", "العام", "سنه", "السنه", "عامي",
+                     "لعام", "لسنه", "الشهر", "الاسبوع", "اسبوع", "الليله", "اليوم", "امس",
+                     "غد", "الغد", "غدا", "قبل"}
     compiled = {name: Rule(name, re.compile(pat)) for name, pat in rules}
     # Expressions start a word, possibly after one or two clitic letters
     # (و ف ب ل ك): the look-behind rejects mid-word positions before any
     # rule is tried, which is most of the cost of scanning.
     master = re.compile(r"(?<!\w)[وفبلك]{0,2}?(?:" + "|".join(
         f"(?P<{name}>{_NAMED.sub('(?:', pat)})" for name, pat in rules) + ")")
-    return Grammar(master, compiled, anchors)
+    return Grammar(master, compiled, anchors, frozenset(prefix_words))
