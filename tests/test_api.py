@@ -376,3 +376,23 @@ def test_cli_has_serve() -> None:
 
     args = build_parser().parse_args(["serve"])
     assert args.host == "127.0.0.1" and args.func.__module__ == "hadath.api.commands"
+
+
+def test_places_agree_with_events(client: TestClient) -> None:
+    for params in ({}, {"canonical": False}, {"type": "ASSAULT"}, {"q": "الكاظمي"}):
+        places = client.get("/places", params=params).json()
+        events = all_events(client, **params)
+        placed = [e for e in events if e["lat"] is not None]
+        assert places["placed"] == len(placed) == sum(p["count"] for p in places["places"])
+        by_point: dict[tuple[float, float], dict[str, int]] = {}
+        for e in placed:
+            types = by_point.setdefault((e["lat"], e["lon"]), {})
+            types[e["type"]] = types.get(e["type"], 0) + 1
+        assert {(p["lat"], p["lon"]): p["types"] for p in places["places"]} == by_point
+        counts = [p["count"] for p in places["places"]]
+        assert counts == sorted(counts, reverse=True)
+    baghdad = [p for p in client.get("/places").json()["places"] if p["name"] == "Baghdad"]
+    assert baghdad and baghdad[0]["name_ar"] == "بغداد" and baghdad[0]["country"] == "IQ"
+    small = client.get("/places", params={"limit": 1}).json()
+    assert len(small["places"]) == 1
+    assert client.get("/places", params={"limit": 0}).status_code == 422

@@ -32,6 +32,7 @@ MAX_LIMIT = 500
 MAX_OFFSET = 100_000  # deep offsets cost a scan; page by date filters beyond
 MAX_TEXT_FILTER = 200
 TIMELINE_CAP = 50_000
+MAX_PLACES = 20_000  # map markers returned at most
 MAX_EVIDENCE_REPORTS = 10  # reports of one canonical event whose evidence is gathered  # events scanned at most for a timeline without store support
 
 # The dashboard loads only its own files: scripts, styles, the basemap and
@@ -252,6 +253,15 @@ def _add_routes(app: FastAPI) -> None:
     ) -> Response:
         return JSON(_timeline(_store(request), filters.kwargs, granularity))
 
+    @app.get("/places", response_model=schemas.PlaceCounts, tags=["events"],
+             summary="Event counts per place (map markers) for the same filters as /events")
+    def places(
+        request: Request,
+        filters: Filters,
+        limit: Annotated[int, Query(ge=1, le=MAX_PLACES)] = 5_000,
+    ) -> Response:
+        return JSON(_place_counts(_store(request), filters.kwargs, limit))
+
     @app.post("/extract", tags=["extract"],
               summary="Extract events from one article (nothing is stored)",
               response_description="the contract's JSON object for the article",
@@ -382,3 +392,63 @@ def _date_counts(store: Any, kwargs: dict[str, Any]) -> dict[str, int]:
         if offset >= total or not items:
             break
     return counts
+
+
+def _place_counts(store: Any, kwargs: dict[str, Any], limit: int) -> dict[str, Any]:
+    """Events per coordinate (with per-type counts), most events first."""
+    groups: dict[tuple[float, float], dict[str, Any]] = {}
+    if hasattr(store, "_event_query") and hasattr(store, "engine"):
+        # As for the timeline: the store's own filters, grouped in SQL.
+        from sqlalchemy import func, select
+
+        filters = {k: v for k, v in kwargs.items() if k != "canonical"}
+        table, conds = store._event_query(kwargs.get("canonical", True), **filters)
+        conds = [*conds, table.c.lat.is_not(None), table.c.lon.is_not(None)]
+        query = (select(table.c.lat, table.c.lon, table.c.type, func.count(),
+                        func.min(table.c.id))
+                 .where(*conds).group_by(table.c.lat, table.c.lon, table.c.type))
+        samples: dict[str, tuple[float, float]] = {}
+        with store.engine.connect() as conn:
+            for lat, lon, type_, n, sample_id in conn.execute(query):
+                g = groups.setdefault((lat, lon), {"lat": lat, "lon": lon, "count": 0,
+                                                   "types": {}})
+                g["count"] += n
+                g["types"][type_] = n
+                samples.setdefault(sample_id, (lat, lon))
+            # One place record per coordinate, for its names (Arabic and English).
+            ids = list(samples)
+            # Canonical events keep the place record; mentions keep the
+            # whole extracted event, place included.
+            col = table.c.place if "place" in table.c else table.c.data
+            for i in range(0, len(ids), 500):
+                rows = conn.execute(select(table.c.id, col).where(table.c.id.in_(ids[i:i + 500])))
+                for eid, value in rows:
+                    place = value if "place" in table.c else (value or {}).get("place")
+                    g = groups[samples[eid]]
+                    if "name" not in g and isinstance(place, dict):
+                        _place_names(g, place)
+    else:
+        offset = 0
+        while offset < TIMELINE_CAP:
+            total, items = store.events(**kwargs, limit=MAX_LIMIT, offset=offset)
+            for ev in items:
+                lat, lon = ev.get("lat"), ev.get("lon")
+                if lat is None or lon is None:
+                    continue
+                g = groups.setdefault((lat, lon), {"lat": lat, "lon": lon, "count": 0,
+                                                   "types": {}})
+                g["count"] += 1
+                g["types"][ev["type"]] = g["types"].get(ev["type"], 0) + 1
+                if "name" not in g and isinstance(ev.get("place"), dict):
+                    _place_names(g, ev["place"])
+            offset += MAX_LIMIT
+            if offset >= total or not items:
+                break
+    ranked = sorted(groups.values(), key=lambda g: (-g["count"], g["lat"], g["lon"]))
+    placed = sum(g["count"] for g in ranked)
+    return {"placed": placed, "truncated": len(ranked) > limit, "places": ranked[:limit]}
+
+
+def _place_names(group: dict[str, Any], place: dict[str, Any]) -> None:
+    for key in ("name", "name_ar", "country", "admin1", "feature", "geonameid"):
+        group[key] = place.get(key)

@@ -141,6 +141,25 @@ class Timeline(BaseModel):
     buckets: list[TimelineBucket]
 
 
+class PlaceCount(BaseModel):
+    lat: float
+    lon: float
+    count: int
+    types: dict[str, int] = Field(description="events per PLOVER type")
+    name: str | None = None
+    name_ar: str | None = None
+    country: str | None = None
+    admin1: str | None = None
+    feature: str | None = None
+    geonameid: int | None = None
+
+
+class PlaceCounts(BaseModel):
+    placed: int = Field(description="events with coordinates among those matching")
+    truncated: bool = Field(description="more places than `limit`: the smallest were left out")
+    places: list[PlaceCount]
+
+
 class ExtractRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 

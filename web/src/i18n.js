@@ -49,7 +49,7 @@ export const STRINGS = {
     no_events: "لا أحداث تطابق التصفية",
     showing: (shown, total) => `${shown} من ${total}`,
     map_note: (shown, total, unplaced) =>
-      `على الخريطة ${shown} من ${total} حدثًا` + (unplaced ? ` (${unplaced} بلا مكان)` : ""),
+      `على الخريطة ${shown} من ${total} حدثًا` + (unplaced > 0 ? ` (${unplaced} بلا مكان)` : ""),
     timeline_note: (total, gran) => `${total} حدثًا، حسب ${gran === "month" ? "الشهر" : "اليوم"}`,
     stats: (a, e) => `${a} مقالًا · ${e} حدثًا`,
     at_place: (n) => `${n} أحداث هنا`,
@@ -122,7 +122,7 @@ export const STRINGS = {
     no_events: "No events match the filters",
     showing: (shown, total) => `${shown} of ${total}`,
     map_note: (shown, total, unplaced) =>
-      `${shown} of ${total} events on the map` + (unplaced ? ` (${unplaced} without a place)` : ""),
+      `${shown} of ${total} events on the map` + (unplaced > 0 ? ` (${unplaced} without a place)` : ""),
     timeline_note: (total, gran) => `${total} events, per ${gran}`,
     stats: (a, e) => `${a} articles · ${e} events`,
     at_place: (n) => `${n} events here`,

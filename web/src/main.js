@@ -8,7 +8,6 @@ import { clear, el, svg } from "./dom.js";
 import { cssName, highlightedText } from "./highlight.js";
 import { MODES, STRINGS, TYPE_COLOURS, TYPES } from "./i18n.js";
 
-const MAP_LIMIT = 500;
 const PAGE = 50;
 const FILTER_KEYS = ["q", "type", "mode", "date_from", "date_to", "country", "admin1", "actor"];
 
@@ -19,7 +18,7 @@ const state = {
   mentions: false,
   offset: 0,
   total: 0,
-  mapEvents: [],
+  mapPlaces: null,
   pageEvents: [],
   timeline: null,
   stats: null,
@@ -145,25 +144,12 @@ async function initMap() {
   map.on("zoomend", () => renderMarkers());
 }
 
-function groupByPlace(events) {
-  const groups = new Map();
-  let unplaced = 0;
-  for (const ev of events) {
-    const p = placeOf(ev);
-    if (!p || typeof p.lat !== "number" || typeof p.lon !== "number") { unplaced++; continue; }
-    const key = `${p.lat.toFixed(3)},${p.lon.toFixed(3)}`;
-    if (!groups.has(key)) groups.set(key, { place: p, events: [] });
-    groups.get(key).events.push(ev);
-  }
-  return { groups: [...groups.values()], unplaced };
-}
-
 // Places closer than this on screen share one marker (Baghdad and its Green
 // Zone at country zoom); recomputed on zoom, so zooming in separates them.
 const CLUSTER_PX = 28;
 
 function clusterGroups(groups) {
-  const sorted = [...groups].sort((a, b) => b.events.length - a.events.length);
+  const sorted = [...groups].sort((a, b) => b.count - a.count);
   const clusters = [];
   for (const g of sorted) {
     const pt = map.latLngToLayerPoint([g.place.lat, g.place.lon]);
@@ -176,7 +162,7 @@ function clusterGroups(groups) {
 
 function renderMap() {
   if (!map) return;
-  const { groups, unplaced } = groupByPlace(state.mapEvents);
+  const groups = (state.mapPlaces?.places || []).map((p) => ({ place: p, count: p.count, types: p.types }));
   if (!state.fitted && groups.length) {
     state.fitted = true;
     const bounds = L.latLngBounds(groups.map((g) => [g.place.lat, g.place.lon]));
@@ -184,21 +170,22 @@ function renderMap() {
   }
   state.placeGroups = groups;
   renderMarkers();
-  const shown = state.mapEvents.length - unplaced;
-  document.getElementById("map-note").textContent = t("map_note", shown, state.total, unplaced);
+  const placed = state.mapPlaces?.placed ?? 0;
+  document.getElementById("map-note").textContent = t("map_note", placed, state.total, state.total - placed);
 }
 
 function renderMarkers() {
   markerLayer.clearLayers();
   for (const c of clusterGroups(state.placeGroups || [])) {
     const lead = c.groups[0];
-    const events = c.groups.flatMap((g) => g.events);
     const counts = {};
-    for (const ev of events) counts[ev.type] = (counts[ev.type] || 0) + 1;
+    for (const g of c.groups) {
+      for (const [ty, k] of Object.entries(g.types)) counts[ty] = (counts[ty] || 0) + k;
+    }
     const main = Object.entries(counts).sort((a, b) => b[1] - a[1])[0][0];
-    const n = events.length;
-    const size = Math.round(18 + Math.min(26, Math.sqrt(n) * 6));
-    const label = c.groups.map((g) => placeName(g.place)).join("، ");
+    const n = c.groups.reduce((k, g) => k + g.count, 0);
+    const size = Math.round(18 + Math.min(26, Math.sqrt(n) * 4));
+    const label = c.groups.slice(0, 4).map((g) => placeName(g.place)).join("، ") + (c.groups.length > 4 ? "…" : "");
     const dot = el("div", {
       class: "event-marker",
       "data-place": lead.place.name || "",
@@ -208,40 +195,50 @@ function renderMarkers() {
       role: "button",
       tabindex: "0",
       "aria-label": `${label}: ${t("at_place", n)}`,
-      text: n > 1 ? n : "",
+      text: n > 1 ? (n > 999 ? `${Math.round(n / 100) / 10}k` : n) : "",
     });
     dot.style.background = TYPE_COLOURS[main] || "#555";
     dot.style.width = dot.style.height = `${size}px`;
     dot.style.lineHeight = `${size}px`;
     const icon = L.divIcon({ className: "event-marker-icon", html: dot, iconSize: [size, size] });
     const marker = L.marker([lead.place.lat, lead.place.lon], { icon, riseOnHover: true, keyboard: true });
-    marker.bindPopup(() => placePopup(c.groups), { maxWidth: 380, className: "place-popup" });
+    marker.bindPopup(() => placePopup(c.groups, n, label), { maxWidth: 380, className: "place-popup" });
     marker.bindTooltip(`${label} · ${t("at_place", n)}`, { direction: "top", offset: [0, -size / 2] });
     markerLayer.addLayer(marker);
   }
 }
 
-function placePopup(groups) {
+// The events behind a marker, fetched when it is opened: every place of the
+// cluster lies in the bounding box of their coordinates.
+function placePopup(groups, n, label) {
   const box = el("div", { class: "popup", dir: state.lang === "ar" ? "rtl" : "ltr" });
-  const many = groups.length > 1;
-  const n = groups.reduce((k, g) => k + g.events.length, 0);
-  box.append(el("h4", { text: `${groups.map((g) => placeName(g.place)).join("، ")} — ${t("at_place", n)}` }));
-  const list = el("ul", { class: "popup-events" });
-  const items = groups.flatMap((g) => g.events.map((ev) => [g.place, ev]));
-  items.sort((a, b) => dateOf(b[1]).localeCompare(dateOf(a[1])));
-  for (const [place, ev] of items.slice(0, 50)) {
-    const swatch = el("span", { class: "swatch" });
-    swatch.style.background = TYPE_COLOURS[ev.type] || "#555";
-    list.append(el("li", {},
-      el("button", {
-        type: "button", class: "popup-event", "data-event-id": ev.id, "data-type": ev.type,
-        "data-mode": ev.mode || "", "data-place": place.name || "", onclick: () => openEvent(ev.id),
-      }, swatch, el("b", { text: typeLabel(ev.type) }), ev.mode ? ` · ${ev.mode}` : "",
-      el("span", { class: "muted", text: ` ${dateOf(ev)} ` }),
-      many ? el("span", { class: "muted", text: `${placeName(place)} ` }) : "",
-      summaryOf(ev))));
-  }
+  box.append(el("h4", { text: `${label} — ${t("at_place", n)}` }));
+  const list = el("ul", { class: "popup-events" }, el("li", { class: "muted", text: t("loading") }));
   box.append(list);
+  const eps = 1e-4;
+  const lats = groups.map((g) => g.place.lat), lons = groups.map((g) => g.place.lon);
+  const bbox = [Math.min(...lons) - eps, Math.min(...lats) - eps, Math.max(...lons) + eps, Math.max(...lats) + eps]
+    .map((v) => v.toFixed(5)).join(",");
+  const many = groups.length > 1;
+  getJSON("events", { ...queryParams(), bbox, limit: 100 }).then((page) => {
+    clear(list);
+    for (const ev of page.events) {
+      const place = placeOf(ev) || {};
+      const swatch = el("span", { class: "swatch" });
+      swatch.style.background = TYPE_COLOURS[ev.type] || "#555";
+      list.append(el("li", {},
+        el("button", {
+          type: "button", class: "popup-event", "data-event-id": ev.id, "data-type": ev.type,
+          "data-mode": ev.mode || "", "data-place": place.name || "", onclick: () => openEvent(ev.id),
+        }, swatch, el("b", { text: typeLabel(ev.type) }), ev.mode ? ` · ${ev.mode}` : "",
+        el("span", { class: "muted", text: ` ${dateOf(ev)} ` }),
+        many ? el("span", { class: "muted", text: `${placeName(place)} ` }) : "",
+        summaryOf(ev))));
+    }
+    if (page.total > page.events.length) {
+      list.append(el("li", { class: "muted", text: t("showing", page.events.length, page.total) }));
+    }
+  }).catch((err) => { clear(list).append(el("li", { class: "error", text: err.message })); });
   return box;
 }
 
@@ -506,13 +503,13 @@ async function refresh({ keepOffset = false } = {}) {
   try {
     const [page, mapPage, timeline] = await Promise.all([
       getJSON("events", { ...params, limit: PAGE, offset: state.offset }),
-      keepOffset ? null : getJSON("events", { ...params, limit: MAP_LIMIT, offset: 0 }),
+      keepOffset ? null : getJSON("places", params),
       keepOffset ? null : getJSON("timeline", params),
     ]);
     if (seq !== refreshSeq) return;
     state.total = page.total;
     state.pageEvents = page.events;
-    if (mapPage) state.mapEvents = mapPage.events;
+    if (mapPage) state.mapPlaces = mapPage;
     if (timeline) state.timeline = timeline;
     renderTable();
     if (mapPage) renderMap();
