@@ -100,7 +100,7 @@ def grammar() -> Grammar:
            + r"(?:\s+و\s*(?P<tens>العشرين|الثلاثين))?))")
     day_range = r"(?:(?:ال\s*)?(?P<day0>[0-3]?\d)\s*(?:-|–|و?\s*(?:الي|حتي)|و)\s*)?"
     wd_prefix = (r"(?:(?:(?P<pod>" + pod + r")\s+)?(?:يوم\s+)?(?P<wd>" + weekday
-                 + r")(?:\s+(?P<wmod>" + mod + r"))?\s*[،,(]?\s*(?:الموافق\s+)?)?")
+                 + r")(?:\s+(?P<wmod>" + mod + r"))?\s*[،,]?\s*(?:الموافق\s+)?)?")
     tail = r"(?:" + year_part + "|" + rel_year + r"|\s+(?P<mod>" + mod + "))?"
 
     rules: list[tuple[str, str]] = [
