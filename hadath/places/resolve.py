@@ -55,7 +55,7 @@ _NEAR_KM = 150.0
 _NEAR_WEIGHT = 1.5
 # A town this many times smaller than a namesake is not meant unless the
 # text says so (London, Kentucky against London).
-_DOMINANCE = 20
+_DOMINANCE = 10
 # A town of a core country this size is a place without other support.
 _CORE_TOWN = 20_000
 # A town outside the core countries needs this population (or evidence);
@@ -101,6 +101,7 @@ class Candidate:
     sea: bool = False  # "بحر اليابان": names a sea, not the place
     head: bool = False  # "قصر الحسينية": part of a building's or street's name
     person_like: bool = False  # starts like a person's name ("الشيخ مقصود")
+    nisba_qualifier: bool = False  # the qualifier is an adjective ("طرابلس الليبية")
     qualifier_points: list[Place] = field(default_factory=list)  # "جنوب بغداد"
     qualifier_countries: set[str] = field(default_factory=set)
     qualifier_admin1: set[str] = field(default_factory=set)
@@ -156,7 +157,8 @@ def _longest_at(tokens: list[Token], i: int, gaz: Gazetteer) -> tuple[int, str, 
     keys, prefixes = gaz.keys, gaz.prefixes
     n = len(tokens)
     best: tuple[int, str, str] | None = None
-    for reading in variants(tok.norm):
+    readings = variants(tok.norm)
+    for reading in readings:
         if reading not in keys and reading not in prefixes:
             continue
         if "ك" in tok.norm[: len(tok.norm) - len(reading)]:
@@ -187,6 +189,10 @@ def _longest_at(tokens: list[Token], i: int, gaz: Gazetteer) -> tuple[int, str, 
         j, key = found[-1]
         # Equal lengths: the reading naming the more prominent place
         # ("للبنان" is Lebanon, not the village بنان).
+        if j == i + 1 and any(r in never_keys() for r in readings[:2]):
+            # The word is a function or generic word ("بلاد", "وأن"): none of
+            # its readings is a place on its own ("لاد", "وان").
+            continue
         if best is None or j > best[0] or (
             j == best[0] and _best_prior(gaz, key) > _best_prior(gaz, best[1])
         ):
@@ -293,7 +299,9 @@ def _gather_evidence(doc: Document, cands: list[Candidate]) -> None:
         # "العاصمة الأردنية عمان" style qualifiers.
         if c.i > 0 and tokens[c.i - 1].sentence == tokens[c.i].sentence:
             prev = tokens[c.i - 1]
-            if _is_cue(prev, "locative"):
+            # "مدينة صور", "العاصمة بغداد" introduce a name; the definite
+            # "المنطقة دون" does not.
+            if _is_cue(prev, "locative") and (not prev.prefix.endswith("ال") or _is_cue(prev, "capital")):
                 c.strong = True
                 base = split_article(prev.norm)[1]
                 if base in ("محافظه", "ولايه", "اقليم"):
@@ -341,7 +349,10 @@ def _gather_evidence(doc: Document, cands: list[Candidate]) -> None:
                 break
             code = country_for(t.norm)
             if code:
+                # "طرابلس الليبية"; but "الثورة السورية" is a noun and its
+                # adjective, no evidence that الثورة is a place.
                 c.qualifier_countries.add(code)
+                c.nisba_qualifier = True
                 break
             other = by_start.get(k)
             # "طرابلس شمال لبنان", "عدن باليمن" qualify; "إيران والولايات
@@ -364,7 +375,8 @@ def _gather_evidence(doc: Document, cands: list[Candidate]) -> None:
                 break
             k += 1
             steps += 1
-        if c.qualifier_countries and any(p.country in c.qualifier_countries for p in c.places):
+        if (c.qualifier_countries and any(p.country in c.qualifier_countries for p in c.places)
+                and not (c.nisba_qualifier and c.common)):
             c.strong = True
     # "في الجهراء والأحمدي": a name joined by و to the place before it
     # shares that place's evidence.
@@ -496,10 +508,12 @@ def resolve(doc: Document, cands: list[Candidate], ctx: Counter) -> None:
         if not ok:
             continue
         biggest = max((p.population for p in ok if p.feature == "city"), default=0)
+        core = core_countries()
         ok = [
             p for p in ok
             if p.feature != "city" or p.population * _DOMINANCE >= biggest
             or p.country in c.qualifier_countries
+            or (p.country in core and ctx.get(p.country, 0) > 0)
         ]
         c.chosen = max(ok, key=lambda p: (_score(c, p, ctx, top, anchors), p.population))
 
