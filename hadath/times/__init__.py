@@ -222,8 +222,11 @@ class _Context:
         self.last_end = last_end
         self._future: bool | None = None
 
-    def word_before(self) -> str:
-        m = _WORD_BEFORE.search(self.text, max(0, self.start - 30), self.start)
+    def word_before(self, skip: str = "") -> str:
+        end = self.start
+        while skip and end > 0 and (self.text[end - 1] in skip or self.text[end - 1] == " "):
+            end -= 1
+        m = _WORD_BEFORE.search(self.text, max(0, end - 30), end)
         return m.group(1) if m else ""
 
     def word_after(self) -> str:
@@ -399,15 +402,21 @@ def _handle_hijri_date(parts: re.Match[str], ctx: _Context) -> dict[str, Any] | 
 def _range_end(parts: re.Match[str], out: dict[str, Any], end_day: date | None,
                day: int) -> None:
     """For "9-10 يونيو" the value is the first day and range_end the last."""
-    first = parts.group("day0")
-    if first and end_day is not None and 0 < day - int(first) < 31:
+    first_text = parts.group("day0")
+    if first_text:
+        first = int(first_text)
+    elif parts.group("ord0"):
+        first = lexicon().ordinals.get(key(parts.group("ord0")), 0)
+    else:
+        return
+    if end_day is not None and 0 < day - first < 31:
         out["range_end"] = out["value"]
-        out["value"] = R.day_value(end_day - timedelta(days=day - int(first)))
+        out["value"] = R.day_value(end_day - timedelta(days=day - first))
 
 
 def _names_a_thing(ctx: _Context, parts: re.Match[str]) -> bool:
     """"قوى 14 آذار", "مدينة العاشر من رمضان": a name, not a date."""
-    if ctx.excluded("date_not_after", ctx.word_before()):
+    if ctx.excluded("date_not_after", ctx.word_before(skip="(«\"")):
         return True
     return key(ctx.text[ctx.start:ctx.end]) in lexicon().exclusions.get("place_name", ())
 

@@ -96,7 +96,9 @@ def grammar() -> Grammar:
     month_pair = (r"(?:(?:تشرين|كانون)\s*/\s*)?(?P<m1>" + month
                   + r")(?:(?:\s*[/(\-–]\s*|\s+)(?P<m2>" + month + r")(?:\s*\))?)?")
     rel_month = r"(?P<relm>(?:الشهر|شهر)\s+(?P<rmod>" + mod + r")|هذا\s+الشهر)"
-    day = (r"(?:(?:ال\s*)?(?P<day>[0-3]?\d)(?!\d)|(?P<ord>" + ordinal
+    # "السابع والثامن من تموز" is a range; "الخامس والعشرين" one compound day
+    day = (r"(?:(?:ال\s*)?(?P<day>[0-3]?\d)(?!\d)|(?:(?P<ord0>" + ordinal
+           + r")\s+و\s*(?!العشرين|الثلاثين))?(?P<ord>" + ordinal
            + r"(?:\s+و\s*(?P<tens>العشرين|الثلاثين))?))")
     day_range = r"(?:(?:ال\s*)?(?P<day0>[0-3]?\d)\s*(?:-|–|و?\s*(?:الي|حتي)|و)\s*)?"
     wd_prefix = (r"(?:(?:(?P<pod>" + pod + r")\s+)?(?:يوم\s+)?(?P<wd>" + weekday

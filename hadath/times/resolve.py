@@ -21,6 +21,8 @@ FORWARD_TOLERANCE_DAYS = 3
 # paper of 1 August): last year's date would have been written with its year
 # or "الماضي".  Further ahead, the last occurrence wins, as the issue asks.
 FUTURE_WINDOW_DAYS = 60
+# How far ahead a future-context date without a year may lie.
+FUTURE_HORIZON_DAYS = 240
 
 
 def parse_iso(value: str | None) -> date | None:
@@ -75,10 +77,15 @@ def place_day_month(day: int, month: int, ref: date, direction: str | None,
     if direction == "current":
         same = valid_day(ref.year, month, day)
         return same
-    if direction == "next" or (direction is None and future):
-        after = [c for c in options if c >= ref] if direction is None else [
-            c for c in options if c > ref]
+    if direction == "next":
+        after = [c for c in options if c > ref]
         return min(after) if after else None
+    if direction is None and future:
+        # Future context, but a date almost a year ahead is more likely a
+        # recent one in a clause about plans ("كان من المقرر أن تبدأ في …").
+        after = [c for c in options if ref <= c <= ref + timedelta(days=FUTURE_HORIZON_DAYS)]
+        if after:
+            return min(after)
     if direction == "past":
         before = [c for c in options if c < ref]
         return max(before) if before else None
@@ -166,8 +173,10 @@ def place_hijri_day_month(day: int, month: int, ref: date, direction: str | None
     if direction == "current":
         return hijri_to_gregorian(h[0], month, day)
     if direction == "next" or (direction is None and future):
-        after = [c for c in options if c > ref]
-        return min(after) if after else None
+        horizon = ref + timedelta(days=FUTURE_HORIZON_DAYS if direction is None else 400)
+        after = [c for c in options if ref < c <= horizon]
+        if after or direction == "next":
+            return min(after) if after else None
     limit = ref if direction == "past" else ref + timedelta(days=FUTURE_WINDOW_DAYS)
     before = [c for c in options if c <= limit and (direction != "past" or c < ref)]
     return max(before) if before else None
