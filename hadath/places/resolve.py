@@ -102,6 +102,7 @@ class Candidate:
     head: bool = False  # "قصر الحسينية": part of a building's or street's name
     person_like: bool = False  # starts like a person's name ("الشيخ مقصود")
     nisba_qualifier: bool = False  # the qualifier is an adjective ("طرابلس الليبية")
+    direction_qualifier: bool = False  # "صور جنوب لبنان"
     qualifier_points: list[Place] = field(default_factory=list)  # "جنوب بغداد"
     qualifier_countries: set[str] = field(default_factory=set)
     qualifier_admin1: set[str] = field(default_factory=set)
@@ -189,7 +190,10 @@ def _longest_at(tokens: list[Token], i: int, gaz: Gazetteer) -> tuple[int, str, 
         j, key = found[-1]
         # Equal lengths: the reading naming the more prominent place
         # ("للبنان" is Lebanon, not the village بنان).
-        if j == i + 1 and any(r in never_keys() for r in readings[:2]):
+        if j == i + 1 and (
+            any(r in never_keys() for r in readings[:2])
+            or (tok.norm[:1] in "وف" and tok.norm[1:] in never_keys())
+        ):
             # The word is a function or generic word ("بلاد", "وأن"): none of
             # its readings is a place on its own ("لاد", "وان").
             continue
@@ -301,7 +305,8 @@ def _gather_evidence(doc: Document, cands: list[Candidate]) -> None:
             prev = tokens[c.i - 1]
             # "مدينة صور", "العاصمة بغداد" introduce a name; the definite
             # "المنطقة دون" does not.
-            if _is_cue(prev, "locative") and (not prev.prefix.endswith("ال") or _is_cue(prev, "capital")):
+            if (_is_cue(prev, "locative") and not c.clitic
+                    and (not prev.prefix.endswith("ال") or _is_cue(prev, "capital"))):
                 c.strong = True
                 base = split_article(prev.norm)[1]
                 if base in ("محافظه", "ولايه", "اقليم"):
@@ -361,6 +366,9 @@ def _gather_evidence(doc: Document, cands: list[Candidate]) -> None:
             if other is not None and not t.norm.startswith("و") and (
                 steps > 0 or attached or _is_cue(t, "direction")
             ):
+                c.direction_qualifier = any(
+                    _is_cue(tokens[m], "direction") for m in range(c.j, k + 1)
+                )
                 quals = [p for p in other.places if p.feature in ("country", "admin1", "region")]
                 if not quals and not other.common and _is_cue(tokens[k - 1], "direction"):
                     # "الإسكندرية جنوب بغداد": near that city.
@@ -375,8 +383,10 @@ def _gather_evidence(doc: Document, cands: list[Candidate]) -> None:
                 break
             k += 1
             steps += 1
+        # A common word needs "X جنوب لبنان"; "ثورة في سوريا" or "الثورة
+        # السورية" is a noun and its complement.
         if (c.qualifier_countries and any(p.country in c.qualifier_countries for p in c.places)
-                and not (c.nisba_qualifier and c.common)):
+                and (not c.common or c.direction_qualifier)):
             c.strong = True
     # "في الجهراء والأحمدي": a name joined by و to the place before it
     # shares that place's evidence.
@@ -457,7 +467,11 @@ def _accept(c: Candidate, p: Place, ctx: Counter) -> bool:
         if c.strong:
             return True
         big = p.feature in _CURATED or p.population >= _COMMON_TOWN
-        return c.weak and (in_context or p.capital) and big and p.feature != "country"
+        if (p.country in c.qualifier_countries and not c.nisba_qualifier
+                and p.population >= _BIG_TOWN):
+            return True  # "العين في الإمارات": a big town placed in its country
+        capital = p.capital and c.key not in stop_keys()
+        return c.weak and (in_context or capital) and big and p.feature != "country"
     if p.feature in _CURATED or p.population >= _BIG_TOWN:
         return True
     # A small town: named as a place ("بلدة X", "X شمال سوريا"), or after a
