@@ -85,6 +85,9 @@ def main() -> None:
                     for c in (totals, ev):
                         c["detected"] += 1
                     p = over[0]
+                    if p["country"] == cc:
+                        for c in (totals, ev):
+                            c["country"] += 1
                     ok = p["country"] == cc and km(p["lat"], p["lon"], lat, lon) <= args.radius
                     if ok:
                         for c in (totals, ev):
@@ -105,7 +108,8 @@ def main() -> None:
               f"{share(c['resolved'], c['gold'])}  detected {share(c['detected'], c['gold'])}")
     print(f"ALL mentions {totals['gold']}: resolved (country + {args.radius:.0f} km) "
           f"{share(totals['resolved'], totals['gold'])}; detected {share(totals['detected'], totals['gold'])}; "
-          f"accuracy given detection {share(totals['resolved'], totals['detected'])}; "
+          f"accuracy given detection {share(totals['resolved'], totals['detected'])} "
+          f"(right country {share(totals['country'], totals['detected'])}); "
           f"predictions on a gold mention {share(totals['pred_on_gold'], totals['pred'])} "
           f"({totals['pred']} predictions)")
     print(f"speed: {n_chars / dt / 1000:.0f}k chars/s ({dt:.1f} s, tokenising included)")
