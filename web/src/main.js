@@ -202,7 +202,11 @@ function renderMarkers() {
     dot.style.lineHeight = `${size}px`;
     const icon = L.divIcon({ className: "event-marker-icon", html: dot, iconSize: [size, size] });
     const marker = L.marker([lead.place.lat, lead.place.lon], { icon, riseOnHover: true, keyboard: true });
-    marker.bindPopup(() => placePopup(c.groups, n, label), { maxWidth: 380, className: "place-popup" });
+    // Leaflet calls a content function again on every update(): build the
+    // popup (and fetch its events) once per opening.
+    let content = null;
+    marker.on("popupclose", () => { content = null; });
+    marker.bindPopup(() => (content ||= placePopup(c.groups, n, label, () => marker.getPopup()?.update())), { maxWidth: 380, className: "place-popup" });
     marker.bindTooltip(`${label} · ${t("at_place", n)}`, { direction: "top", offset: [0, -size / 2] });
     markerLayer.addLayer(marker);
   }
@@ -210,7 +214,7 @@ function renderMarkers() {
 
 // The events behind a marker, fetched when it is opened: every place of the
 // cluster lies in the bounding box of their coordinates.
-function placePopup(groups, n, label) {
+function placePopup(groups, n, label, relayout) {
   const box = el("div", { class: "popup", dir: state.lang === "ar" ? "rtl" : "ltr" });
   box.append(el("h4", { text: `${label} — ${t("at_place", n)}` }));
   const list = el("ul", { class: "popup-events" }, el("li", { class: "muted", text: t("loading") }));
@@ -238,6 +242,7 @@ function placePopup(groups, n, label) {
     if (page.total > page.events.length) {
       list.append(el("li", { class: "muted", text: t("showing", page.events.length, page.total) }));
     }
+    relayout(); // grown: re-measure and pan so the whole list shows
   }).catch((err) => { clear(list).append(el("li", { class: "error", text: err.message })); });
   return box;
 }
