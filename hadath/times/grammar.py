@@ -15,6 +15,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
+
+import ahocorasick
 
 from hadath.times.lexicon import lexicon
 
@@ -66,6 +69,12 @@ class Grammar:
     # anchor ("ساعة مبكرة من صباح", "الحادي والعشرين من شهر", "يوم", digits):
     # matching starts at the earliest of a run of them before the anchor.
     prefix_words: frozenset[str]
+    # The same anchors (and four-digit years, which every numeric date has)
+    # for the fast path: an Aho-Corasick automaton over boundary + clitics
+    # + word.
+    automaton: Any
+    # Words that put a clause in the future (سوف, المقرر, سيعقد …).
+    future_cues: re.Pattern[str]
 
 
 _NAMED = re.compile(r"\(\?P<\w+>")
@@ -184,4 +193,24 @@ def grammar() -> Grammar:
     # rule is tried, which is most of the cost of scanning.
     master = re.compile(r"(?<!\w)[وفبلك]{0,2}?(?:" + "|".join(
         f"(?P<{name}>{_NAMED.sub('(?:', pat)})" for name, pat in rules) + ")")
-    return Grammar(master, compiled, anchors, frozenset(prefix_words))
+    automaton = ahocorasick.Automaton()
+    years = [str(y) for y in range(1300, 2100)]
+    for before in _WORD_BOUNDARIES:
+        for clitic in _CLITIC_COMBINATIONS:
+            for word in anchor_words:
+                pattern = before + clitic + word
+                automaton.add_word(pattern, (len(pattern) - 1, False))
+            if len(clitic) < 2:
+                for year in years:
+                    pattern = before + clitic + year
+                    automaton.add_word(pattern, (len(pattern) - 1, True))
+    automaton.make_automaton()
+    future_cues = re.compile(r"(?<!\w)[وف]?" + trie_pattern(lx.future_cues))
+    return Grammar(master, compiled, anchors, frozenset(prefix_words), automaton, future_cues)
+
+
+# Characters that end a word before an anchor (the automaton matches the
+# boundary with the word: no look-behind in Aho-Corasick).
+_WORD_BOUNDARIES = (" ", "\n", "\t", "(", "[", "«", "\"", "'", "“", "/", "-", "–", "،", ",", ".",
+                    ":", "؛", "*")
+_CLITIC_COMBINATIONS = ("", *"وفبلك", *(a + b for a in "وف" for b in "بلك"))
