@@ -10,6 +10,7 @@ with a strict Content-Security-Policy.
 from __future__ import annotations
 
 import os
+import time
 from datetime import date as Date
 from pathlib import Path
 from typing import Annotated, Any
@@ -103,8 +104,11 @@ def create_app(
     app.add_middleware(BodySizeLimit, max_body=max_body)
 
     @app.middleware("http")
-    async def security_headers(request: Request, call_next: Any) -> Response:
+    async def headers(request: Request, call_next: Any) -> Response:
+        started = time.perf_counter()
         response: Response = await call_next(request)
+        # Time spent in the app, for clients and benchmarks (Server-Timing).
+        response.headers["Server-Timing"] = f"app;dur={(time.perf_counter() - started) * 1000:.1f}"
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "no-referrer")
         path = request.url.path
@@ -407,26 +411,35 @@ def _place_counts(store: Any, kwargs: dict[str, Any], limit: int) -> dict[str, A
         query = (select(table.c.lat, table.c.lon, table.c.type, func.count(),
                         func.min(table.c.id))
                  .where(*conds).group_by(table.c.lat, table.c.lon, table.c.type))
-        samples: dict[str, tuple[float, float]] = {}
+        sample: dict[tuple[float, float], str] = {}
         with store.engine.connect() as conn:
             for lat, lon, type_, n, sample_id in conn.execute(query):
                 g = groups.setdefault((lat, lon), {"lat": lat, "lon": lon, "count": 0,
                                                    "types": {}})
                 g["count"] += n
                 g["types"][type_] = n
-                samples.setdefault(sample_id, (lat, lon))
-            # One place record per coordinate, for its names (Arabic and English).
-            ids = list(samples)
-            # Canonical events keep the place record; mentions keep the
-            # whole extracted event, place included.
-            col = table.c.place if "place" in table.c else table.c.data
+                sample.setdefault((lat, lon), sample_id)
+            # One place record per coordinate kept, for its names (Arabic and
+            # English): canonical events keep it as JSON, mentions as columns.
+            kept = sorted(groups.values(), key=lambda g: (-g["count"], g["lat"], g["lon"]))[:limit]
+            by_id = {sample[(g["lat"], g["lon"])]: g for g in kept}
+            ids = list(by_id)
             for i in range(0, len(ids), 500):
-                rows = conn.execute(select(table.c.id, col).where(table.c.id.in_(ids[i:i + 500])))
-                for eid, value in rows:
-                    place = value if "place" in table.c else (value or {}).get("place")
-                    g = groups[samples[eid]]
-                    if "name" not in g and isinstance(place, dict):
-                        _place_names(g, place)
+                chunk = ids[i:i + 500]
+                if "place" in table.c:
+                    rows = conn.execute(select(table.c.id, table.c.place)
+                                        .where(table.c.id.in_(chunk)))
+                    places = ((eid, place) for eid, place in rows)
+                else:
+                    cols = [table.c.place_name, table.c.place_name_ar, table.c.country,
+                            table.c.admin1, table.c.place_feature, table.c.geonameid]
+                    rows = conn.execute(select(table.c.id, *cols).where(table.c.id.in_(chunk)))
+                    places = ((r[0], {"name": r[1], "name_ar": r[2], "country": r[3],
+                                      "admin1": r[4], "feature": r[5], "geonameid": r[6]})
+                              for r in rows)
+                for eid, place in places:
+                    if isinstance(place, dict):
+                        _place_names(by_id[eid], place)
     else:
         offset = 0
         while offset < TIMELINE_CAP:
