@@ -41,8 +41,11 @@ _YEAR_ANCHORS = frozenset(
 )
 _WORD_BEFORE = re.compile(r"(\S+)\s*$")
 _CLITIC_PREFIX = re.compile(r"^[وفبلك]{1,2}$")
-_NOT_YESTERDAY_AFTER = re.compile(r"\s*(?:الحاجه|حاجه)(?!\w)")
-_GENERIC_AFTER = re.compile(r"\s+(?:من\s+)?كل\s+(?:عام|سنه|شهر|اسبوع)(?!\w)")
+# "نهاية يونيو من كل عام": every year; "سبتمبر من ذلك العام": a year named
+# earlier in the article, which this stage does not track — no date either way.
+_GENERIC_AFTER = re.compile(
+    r"\s+(?:من\s+)?(?:كل\s+(?:عام|سنه|شهر|اسبوع)"
+    r"|(?:ذلك|ذات|نفس)\s+(?:العام|السنه|الشهر)|(?:العام|السنه)\s+(?:نفسه|ذاته))(?!\w)")
 _NEXT_WORD = re.compile(r"\s*([^\s.,،؛:!?؟()«»\"]+)")
 _SENTENCE_BREAK = re.compile(r"[.!?؟؛\n]")
 
@@ -595,7 +598,7 @@ def _handle_relday(parts: re.Match[str], ctx: _Context) -> dict[str, Any] | None
                 or ctx.excluded("today_not_before", ctx.word_before())
                 or (ctx.char_before() == "«" and ctx.text[ctx.end:ctx.end + 1] == "»")):
             return None
-    if rd.endswith("امس") and _NOT_YESTERDAY_AFTER.match(ctx.text, ctx.end):
+    if rd.endswith("امس") and ctx.excluded("yesterday_not_after", ctx.word_after()):
         return None
     if rd in ("غد", "الغد") and not parts.group("pod") and ctx.word_before() not in (
             "يوم", "صباح", "مساء", "بعد", "حتي"):

@@ -194,23 +194,22 @@ def grammar() -> Grammar:
     master = re.compile(r"(?<!\w)[وفبلك]{0,2}?(?:" + "|".join(
         f"(?P<{name}>{_NAMED.sub('(?:', pat)})" for name, pat in rules) + ")")
     automaton = ahocorasick.Automaton()
-    years = [str(y) for y in range(1300, 2100)]
+    years = [str(y) for y in range(1000, 2100)]
     for before in _WORD_BOUNDARIES:
         for clitic in _CLITIC_COMBINATIONS:
             for word in anchor_words:
                 pattern = before + clitic + word
                 automaton.add_word(pattern, (len(pattern) - 1, False))
-            if len(clitic) < 2:
-                for year in years:
-                    pattern = before + clitic + year
-                    automaton.add_word(pattern, (len(pattern) - 1, True))
+        for clitic in ("", "و"):
+            for year in years:
+                pattern = before + clitic + year
+                automaton.add_word(pattern, (len(pattern) - 1, True))
     automaton.make_automaton()
     future_cues = re.compile(r"(?<!\w)[وف]?" + trie_pattern(lx.future_cues))
     return Grammar(master, compiled, anchors, frozenset(prefix_words), automaton, future_cues)
 
 
 # Characters that end a word before an anchor (the automaton matches the
-# boundary with the word: no look-behind in Aho-Corasick).
-_WORD_BOUNDARIES = (" ", "\n", "\t", "(", "[", "«", "\"", "'", "“", "/", "-", "–", "،", ",", ".",
-                    ":", "؛", "*")
+# boundary with the word: Aho-Corasick has no look-behind).
+_WORD_BOUNDARIES = (" ", "\n", "\t", "(", "«", "\"", "“", "/", "-", "–", "،", ".")
 _CLITIC_COMBINATIONS = ("", *"وفبلك", *(a + b for a in "وف" for b in "بلك"))
