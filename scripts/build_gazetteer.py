@@ -220,6 +220,23 @@ def compute_news_counts(news: Path, keys: set[str]) -> Counter:
     return counts
 
 
+def compute_frequent_words(news: Path, min_count: int) -> list[str]:
+    """Words (normalised, article removed) frequent in the news corpus.
+
+    An unknown word placed by a qualifier ("في عوكر شمال بيروت") is taken
+    for a village only if it is not an ordinary word of news prose.
+    """
+    import gzip
+
+    counts: Counter = Counter()
+    word = regex.compile(r"[\u0621-\u064a]+")
+    with gzip.open(news, "rt", encoding="utf-8") as fh:
+        for line in fh:
+            for w in word.findall(normalise_string(json.loads(line).get("text", ""))):
+                counts[split_article(w)[1]] += 1
+    return sorted(w for w, n in counts.items() if n >= min_count)
+
+
 def compute_given_names(ner_dir: Path) -> Counter:
     """First words of person names in the NER corpora, with their counts."""
     first: Counter = Counter()
@@ -303,6 +320,12 @@ def main() -> None:
             for k in sorted({k for k, _ in counts} | {k for k, _ in news}):
                 fh.write(f"{k}\t{counts[(k, True)]}\t{counts[(k, False)]}"
                          f"\t{news[(k, False)]}\t{news[(k, True)]}\n")
+        if args.news:
+            frequent = compute_frequent_words(args.news, 30)
+            with open(RES / "frequent_words.txt", "w", encoding="utf-8") as fh:
+                fh.write("# Words seen 30+ times in SaudiNewsNet (normalised, no article);"
+                         " see ATTRIBUTION.md\n")
+                fh.write("\n".join(frequent) + "\n")
         given = compute_given_names(args.ner)
         with open(RES / "given_names.txt", "w", encoding="utf-8") as fh:
             fh.write("# First words of person names in the NER corpora (see ATTRIBUTION.md)\n")

@@ -136,3 +136,10 @@ def test_title_uses_body_context() -> None:
     doc = hadath.extract("قال مسؤولون ليبيون إن الاشتباكات توقفت في العاصمة.", title="اشتباكات في طرابلس")
     title_places = doc.title_doc.places
     assert title_places and title_places[0]["country"] == "LY"
+
+
+def test_unknown_village_placed_by_qualifier() -> None:
+    (village, town) = places("تجمع المئات أمام السفارة الأمريكية في عوكر شمال بيروت.")
+    assert village["text"] == "عوكر" and village["approximate"] and village["precision"] == 2
+    assert village["country"] == "LB" and town["name"] == "Beirut"
+    assert [p["text"] for p in places("وقع الهجوم في الصباح شمال بغداد")] == ["بغداد"]

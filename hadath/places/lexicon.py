@@ -102,6 +102,12 @@ def not_places():
 
 
 @lru_cache(maxsize=1)
+def frequent_words() -> frozenset[str]:
+    """Ordinary words of news prose (normalised, article removed)."""
+    return frozenset(resources.read_lines("places/frequent_words.txt"))
+
+
+@lru_cache(maxsize=1)
 def given_names() -> frozenset[str]:
     """First words of person names (from the NER corpora, plus cues.tsv)."""
     words = {_key(w) for w in resources.read_lines("places/given_names.txt")}

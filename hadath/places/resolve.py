@@ -34,6 +34,7 @@ from hadath.places.lexicon import (
     core_countries,
     cues,
     form_counts,
+    frequent_words,
     given_names,
     never_keys,
     news_count,
@@ -555,6 +556,58 @@ def to_dict(doc: Document, c: Candidate) -> dict[str, Any]:
     }
 
 
+_UNKNOWN_CUES = ("مدينه", "بلده", "قريه", "منطقه", "حي", "مخيم", "ناحيه", "في", "قرب")
+
+
+def approximate(doc: Document, cands: list[Candidate]) -> list[tuple[int, dict[str, Any]]]:
+    """Villages the gazetteer lacks, placed by a qualifier: "في عوكر شمال بيروت".
+
+    The unknown name gets the coordinates of the town it is placed against,
+    with precision 2 (ACLED: near a known place), and `approximate: true`.
+    Only a word that is not ordinary news prose, after a locative noun or
+    "في", followed by a direction word and a resolved town, qualifies.
+    """
+    tokens = doc.tokens
+    by_start = {c.i: c for c in cands}
+    covered = {k for c in cands for k in range(c.i, c.j)}
+    frequent, stop, common, never = frequent_words(), stop_keys(), common_keys(), never_keys()
+    out = []
+    for c in cands:
+        p = c.chosen
+        if p is None or p.feature not in ("city", "district") or c.i < 3:
+            continue
+        k = c.i - 1
+        while k > 0 and _is_cue(tokens[k], "direction") and tokens[k].prefix == "":
+            k -= 1
+        if k == c.i - 1 or k < 1:
+            continue  # no direction word between
+        x, cue = tokens[k], tokens[k - 1]
+        if k in covered or k - 1 in by_start or not x.is_word or x.sentence != tokens[c.i].sentence:
+            continue
+        key = split_article(x.norm)[1]
+        if (x.norm != x.base and not x.prefix.endswith("ال")) or x.norm[:1] in "وفبلك" and not x.prefix:
+            continue  # a clitic on the word: too ambiguous
+        if (len(key) < 3 or key in frequent or key in stop or key in common or key in never
+                or country_for(x.norm) or x.norm in given_names()):
+            continue
+        if split_article(cue.norm)[1] not in _UNKNOWN_CUES or cue.prefix.endswith("ال"):
+            continue
+        text = doc.text[x.start:x.end]
+        out.append((x.start, {
+            "text": text, "name": text, "name_ar": text, "country": p.country,
+            "admin1": p.admin1, "lat": p.lat, "lon": p.lon, "geonameid": None,
+            "feature": "city", "precision": 2, "approximate": True, "near": p.name,
+            "start": x.start, "end": x.end,
+        }))
+    return out
+
+
+def _places(doc: Document, cands: list[Candidate]) -> list[dict[str, Any]]:
+    found = [(c.start, to_dict(doc, c)) for c in cands if c.chosen is not None]
+    found += approximate(doc, cands)
+    return [d for _, d in sorted(found, key=lambda x: x[0])]
+
+
 def annotate(doc: Document) -> Document:
     """Pipeline stage: fill `doc.places` (and re-resolve the title's)."""
     gaz = gazetteer()
@@ -569,7 +622,7 @@ def annotate(doc: Document) -> Document:
         _gather_evidence(title, title_cands)
         ctx.update(_context(title, title_cands))
         resolve(title, title_cands, ctx)
-        title.places = [to_dict(title, c) for c in title_cands if c.chosen is not None]
+        title.places = _places(title, title_cands)
     resolve(doc, cands, ctx)
-    doc.places = [to_dict(doc, c) for c in cands if c.chosen is not None]
+    doc.places = _places(doc, cands)
     return doc
