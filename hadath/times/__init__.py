@@ -34,13 +34,7 @@ from hadath.times.lexicon import key, lexicon
 
 __all__ = ["annotate", "find_times"]
 
-# Words before a bare four-digit year that make it a year, not a quantity.
-_YEAR_ANCHORS = frozenset(
-    "في منذ حتي خلال بين بعد قبل وفي ومنذ وحتي وخلال وبعد وقبل لعام عامي ربيع صيف خريف شتاء"
-    " مطلع منتصف اواخر اوائل نهايه بدايه".split()
-)
 _WORD_BEFORE = re.compile(r"(\S+)\s*$")
-_CLITIC_PREFIX = re.compile(r"^[وفبلك]{1,2}$")
 # "نهاية يونيو من كل عام": every year; "سبتمبر من ذلك العام": a year named
 # earlier in the article, which this stage does not track — no date either way.
 _GENERIC_AFTER = re.compile(
@@ -200,9 +194,6 @@ def _matches(g: Grammar, text: str,
                 break
 
 
-_SKIP_BACK = frozenset(" \t(،,-–/")
-
-
 _SKIP_CHARS = " \t(،,-–/"
 _TRAILING_WORD = re.compile(r"\w+$")
 
@@ -232,20 +223,6 @@ def _walk_back(text: str, s: int, floor: int, vocab: frozenset[str]) -> int:
     return first
 
 
-def _left_boundary_ok(text: str, start: int) -> bool:
-    """A match must start a word, after at most two clitic letters (و ف ب ل ك)."""
-    if start == 0 or not text[start - 1].isalnum():
-        return True
-    i = start
-    while i > 0 and text[i - 1].isalpha():
-        i -= 1
-        if start - i > 2:
-            return False
-    if text[i - 1:i].isdigit():
-        return False
-    return bool(_CLITIC_PREFIX.match(text[i:start]))
-
-
 class _Context:
     __slots__ = ("text", "start", "end", "ref", "last_end", "_future")
 
@@ -268,7 +245,7 @@ class _Context:
         m = _NEXT_WORD.match(self.text, self.end)
         return m.group(1) if m else ""
 
-    def excluded(self, kind: str, word: str) -> bool:
+    def listed(self, kind: str, word: str) -> bool:
         """Whether `word` (or it without a clitic) is listed under `kind`."""
         words = lexicon().exclusions.get(kind, frozenset())
         return word in words or (len(word) > 3 and word[0] in "وفبل" and word[1:] in words)
@@ -446,7 +423,7 @@ def _range_end(parts: re.Match[str], out: dict[str, Any], end_day: date | None,
 
 def _names_a_thing(ctx: _Context, parts: re.Match[str]) -> bool:
     """"قوى 14 آذار", "مدينة العاشر من رمضان": a name, not a date."""
-    if ctx.excluded("date_not_after", ctx.word_before(skip="(«\"")):
+    if ctx.listed("date_not_after", ctx.word_before(skip="(«\"")):
         return True
     return key(ctx.text[ctx.start:ctx.end]) in lexicon().exclusions.get("place_name", ())
 
@@ -594,11 +571,11 @@ def _handle_relday(parts: re.Match[str], ctx: _Context) -> dict[str, Any] | None
     lx = lexicon()
     rd = key(parts.group("rd"))
     if rd.endswith("اليوم") and not parts.group("wd"):
-        if (ctx.excluded("today_not_after", ctx.word_after())
-                or ctx.excluded("today_not_before", ctx.word_before())
+        if (ctx.listed("today_not_after", ctx.word_after())
+                or ctx.listed("today_not_before", ctx.word_before())
                 or (ctx.char_before() == "«" and ctx.text[ctx.end:ctx.end + 1] == "»")):
             return None
-    if rd.endswith("امس") and ctx.excluded("yesterday_not_after", ctx.word_after()):
+    if rd.endswith("امس") and ctx.listed("yesterday_not_after", ctx.word_after()):
         return None
     if rd in ("غد", "الغد") and not parts.group("pod") and ctx.word_before() not in (
             "يوم", "صباح", "مساء", "بعد", "حتي"):
@@ -670,7 +647,7 @@ def _handle_weekday(parts: re.Match[str], ctx: _Context) -> dict[str, Any] | Non
     wd = key(parts.group("wd"))
     pod, yawm, mod = parts.group("pod"), parts.group("yawm"), parts.group("mod")
     if wd in lx.ambiguous_weekdays and not (pod or yawm or mod or parts.group("wd2")):
-        if ctx.excluded("weekday_not_after", ctx.word_before()) or ctx.word_after() in (
+        if ctx.listed("weekday_not_after", ctx.word_before()) or ctx.word_after() in (
                 "معا", "منهما", "منهم"):
             return None  # "بين الاثنين": the two
     out: dict[str, Any] = {"granularity": "day", "relative": True}
@@ -736,7 +713,7 @@ def _handle_year(parts: re.Match[str], ctx: _Context) -> dict[str, Any] | None:
         before = ctx.word_before()
         joined = ctx.last_end >= ctx.start - 3 and ctx.text[ctx.last_end:ctx.start].strip() in (
             "-", "–", "و", "/", "الي", "او")
-        if before not in _YEAR_ANCHORS and not joined:
+        if not ctx.listed("year_after", before) and not joined:
             return None
     out: dict[str, Any] = {"granularity": "year"}
     if fz:
