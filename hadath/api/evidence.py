@@ -1,11 +1,12 @@
 """The words behind each field of an event, as spans the dashboard highlights.
 
 The contract gives offsets for the trigger, actors, recipients and place, but
-an event's date is a value only; the events stage may add offsets for more
-fields (date, casualties) as extra keys.  This module gathers every span an
-event carries, falls back to the article's time annotations for the date,
-and keeps only spans that really point at the stored text, so the dashboard
-never highlights the wrong words.
+an event's date and casualty figures are values only; the events stage adds
+their words as an extra `evidence` object, and every mention of the event
+(trigger and sentence) as `mentions`.  This module gathers every span an
+event carries, falls back to the article's time annotations for a date
+whose source is not given, and keeps only spans that really point at the
+stored text, so the dashboard never highlights the wrong words.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ _SPAN_KEYS = {
     "date": "date",
 }
 # Keys never treated as evidence even when they carry offsets.
-_SKIP_KEYS = {"sentence", "acled", "evidence"}
+_SKIP_KEYS = {"sentence", "acled", "evidence", "mentions"}
 
 
 def _span(item: Any, field: str, text: str, title: str,
@@ -101,16 +102,32 @@ def evidence(event: dict[str, Any], article: dict[str, Any] | None) -> list[dict
             seen.add(key)
             out.append(span)
 
-    for key, value in event.items():
-        if key in _SKIP_KEYS or key.startswith("_"):
-            continue
-        field = _SPAN_KEYS.get(key, key)
+    def add_all(value: Any, field: str) -> None:
         if isinstance(value, dict):
             add(_span(value, field, text, title, where))
         elif isinstance(value, list):
             for item in value:
                 add(_span(item, field, text, title, where))
-    if not any(s["field"] == "date" for s in out):
+
+    for key, value in event.items():
+        if key in _SKIP_KEYS or key.startswith("_"):
+            continue
+        add_all(value, _SPAN_KEYS.get(key, key))
+    # The extractor's own evidence: the words it read the date, place and
+    # casualty figures from ({"date": span|None, "fatalities": [spans], …}).
+    own = event.get("evidence")
+    if isinstance(own, dict):
+        for key, value in own.items():
+            add_all(value, _SPAN_KEYS.get(key, key))
+    # Every mention of the event in the article: its trigger and sentence.
+    for mention in event.get("mentions") or ():
+        if isinstance(mention, dict):
+            add_all(mention.get("trigger"), "trigger")
+            add_all(mention.get("sentence"), "sentence")
+    # A date with no words given: the time expression with that value, unless
+    # the extractor said where the date came from (then it has no words).
+    if (not any(s["field"] == "date" for s in out)
+            and not (isinstance(own, dict) and "date" in own)):
         add(_date_span(event, article, text, title))
     sentence = _span(event.get("sentence"), "sentence", text, title, where)
     if sentence is not None:
