@@ -219,12 +219,17 @@ def _is_adjective(tokens: list[Token], i: int) -> bool:
             and prev.prefix.endswith("ال"))
 
 
-def _blocked(tokens: list[Token]) -> set[int]:
-    """Tokens inside names that contain a place but are not places."""
-    out: set[int] = set()
-    for i, j, _ in not_places().find(tokens):
-        out.update(range(i, j))
-    return out
+_BLOCK_REACH = 3  # words before a place that a blocking name may start with
+
+
+def _blocked(tokens: list[Token], i: int, j: int) -> bool:
+    """Is tokens[i:j] inside a name that contains a place but is not one?"""
+    matcher = not_places()
+    for k in range(max(0, i - _BLOCK_REACH), i + 1):
+        m = matcher.match_at(tokens, k)
+        if m is not None and m[0] > i:
+            return True
+    return False
 
 
 def find_candidates(doc: Document, gaz: Gazetteer) -> list[Candidate]:
@@ -232,12 +237,8 @@ def find_candidates(doc: Document, gaz: Gazetteer) -> list[Candidate]:
     tokens = doc.tokens
     out: list[Candidate] = []
     n = len(tokens)
-    blocked = _blocked(tokens)
     i = 0
     while i < n:
-        if i in blocked:
-            i += 1
-            continue
         tok = tokens[i]
         best = _longest_at(tokens, i, gaz)
         if best is None:
@@ -252,6 +253,9 @@ def find_candidates(doc: Document, gaz: Gazetteer) -> list[Candidate]:
                 continue
         if key in never_keys() or (j == i + 1 and _is_adjective(tokens, i)):
             i += 1
+            continue
+        if _blocked(tokens, i, j):
+            i = j
             continue
         start = _clitic_cut(doc, tok, reading)
         cand = Candidate(i, j, start, tokens[j - 1].end, key, gaz.lookup(key))
@@ -398,11 +402,16 @@ def _gather_evidence(doc: Document, cands: list[Candidate]) -> None:
             c.strong = c.strong or (prev_c.strong and not c.common)
 
 
+# Every inflected nisba ends so (عراقي، عراقيه، عراقيون، عراقيين، عراقيات،
+# عراقيان، عراقيتان); other words need no look-up.
+_NISBA_ENDS = ("ي", "يه", "ون", "ين", "ات", "ان", "تان", "تين")
+
+
 def _context(doc: Document, cands: list[Candidate]) -> Counter:
     """How strongly the article is about each country."""
     ctx: Counter = Counter()
     for tok in doc.tokens:
-        if tok.is_word:
+        if tok.is_word and tok.norm.endswith(_NISBA_ENDS):
             code = country_for(tok.norm)
             if code:
                 ctx[code] += 1
