@@ -646,9 +646,10 @@ def _handle_weekday(parts: re.Match[str], ctx: _Context) -> dict[str, Any] | Non
     lx = lexicon()
     wd = key(parts.group("wd"))
     pod, yawm, mod = parts.group("pod"), parts.group("yawm"), parts.group("mod")
+    if ctx.listed("weekday_not_before", ctx.word_after()):
+        return None  # "الأحد عشر": the eleven
     if wd in lx.ambiguous_weekdays and not (pod or yawm or mod or parts.group("wd2")):
-        if ctx.listed("weekday_not_after", ctx.word_before()) or ctx.word_after() in (
-                "معا", "منهما", "منهم"):
+        if ctx.listed("weekday_not_after", ctx.word_before()):
             return None  # "بين الاثنين": the two
     out: dict[str, Any] = {"granularity": "day", "relative": True}
     if pod:
