@@ -117,3 +117,10 @@ def test_import_does_not_load_the_model():
     code = "import hadath.entities, hadath.entities.tagger as t, hadath.entities.lexicon as l; " \
            "assert t._tagger is None and l.lexicon.cache_info().currsize == 0"
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_tag_conll_segmented_input_keeps_tokens():
+    lines = ["و", "زار", "الرئيس", "عبد", "الفتاح", "السيسي", "مدينة", "جوبا", "و", "عاصمة", "ها"]
+    out = list(tag_conll(lines))
+    assert [o.split("\t")[0] for o in out] == lines
+    assert all(o.split("\t")[1] == "O" or o.split("\t")[1][:2] in ("B-", "I-") for o in out)

@@ -25,6 +25,8 @@ _OFFSETS = (-2, -1, 1, 2)
 
 
 def _shape(w: str) -> str:
+    if not w:
+        return "empty"
     c = w[0]
     if "\u0621" <= c <= "\u064a":
         return "ar"
