@@ -648,6 +648,8 @@ def _handle_weekday(parts: re.Match[str], ctx: _Context) -> dict[str, Any] | Non
     pod, yawm, mod = parts.group("pod"), parts.group("yawm"), parts.group("mod")
     if ctx.listed("weekday_not_before", ctx.word_after()):
         return None  # "الأحد عشر": the eleven
+    if not (pod or yawm or mod) and ctx.listed("weekday_generic_after", ctx.word_before()):
+        return None  # "خطب الجمعة": Friday sermons in general
     if wd in lx.ambiguous_weekdays and not (pod or yawm or mod or parts.group("wd2")):
         if ctx.listed("weekday_not_after", ctx.word_before()):
             return None  # "بين الاثنين": the two

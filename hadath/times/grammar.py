@@ -95,7 +95,7 @@ def grammar() -> Grammar:
     number = trie_pattern(lx.numbers)
     ordinal = trie_pattern(lx.ordinals)
 
-    year = r"(?P<year>1[3-9]\d\d|20\d\d)(?!\d)"
+    year = r"(?P<year>1\d\d\d|20\d\d)(?!\d)"
     era = r"(?:\s*(?P<era>م|ه|هجريه|هجري|ميلاديه|ميلادي)(?!\w))?"
     year_kw = r"(?:(?:عام|العام|سنه|السنه|لعام|لسنه|للعام)\s+)"
     year_part = r"\s*[،,/]?\s*(?:من\s+)?" + year_kw + "?" + year + era
