@@ -102,6 +102,18 @@ def not_places():
 
 
 @lru_cache(maxsize=1)
+def context_names():
+    """A phrase matcher: leaders, bodies and groups -> the country they tell."""
+    from hadath.text.matcher import PhraseMatcher
+
+    entries = []
+    for line in resources.read_lines("places/context.tsv"):
+        code, phrases = line.split("\t")
+        entries.extend((p, code) for p in phrases.split("|"))
+    return PhraseMatcher(entries)
+
+
+@lru_cache(maxsize=1)
 def frequent_words() -> frozenset[str]:
     """Ordinary words of news prose (normalised, article removed)."""
     return frozenset(resources.read_lines("places/frequent_words.txt"))

@@ -31,6 +31,7 @@ from hadath.document import Document, Token
 from hadath.places.gazetteer import PRECISION, Gazetteer, Place, gazetteer
 from hadath.places.lexicon import (
     common_keys,
+    context_names,
     core_countries,
     cues,
     form_counts,
@@ -151,7 +152,8 @@ def _best_prior(gaz: Gazetteer, key: str) -> float:
     return max((_prior(p) for p in gaz.lookup(key)), default=0.0)
 
 
-def _longest_at(tokens: list[Token], i: int, gaz: Gazetteer) -> tuple[int, str, str] | None:
+def _longest_at(tokens: list[Token], i: int, gaz: Gazetteer,
+                allow_common_word: bool = False) -> tuple[int, str, str] | None:
     """(end token, key, first-word reading) of the longest name at token i."""
     tok = tokens[i]
     if not tok.is_word:
@@ -191,7 +193,7 @@ def _longest_at(tokens: list[Token], i: int, gaz: Gazetteer) -> tuple[int, str, 
         j, key = found[-1]
         # Equal lengths: the reading naming the more prominent place
         # ("للبنان" is Lebanon, not the village بنان).
-        if j == i + 1 and (
+        if j == i + 1 and not allow_common_word and (
             any(r in never_keys() for r in readings[:2])
             or (tok.norm[:1] in "وف" and tok.norm[1:] in never_keys())
         ):
@@ -240,7 +242,10 @@ def find_candidates(doc: Document, gaz: Gazetteer) -> list[Candidate]:
     i = 0
     while i < n:
         tok = tokens[i]
-        best = _longest_at(tokens, i, gaz)
+        # "مدينة الباب": after a locative noun even a common word is a name.
+        after_cue = (i > 0 and not tokens[i - 1].prefix
+                     and split_article(tokens[i - 1].norm)[1] in _NAME_CUES)
+        best = _longest_at(tokens, i, gaz, allow_common_word=after_cue)
         if best is None:
             i += 1
             continue
@@ -251,7 +256,7 @@ def find_candidates(doc: Document, gaz: Gazetteer) -> list[Candidate]:
             if after is not None and after[0] > j:
                 i += 1
                 continue
-        if key in never_keys() or (j == i + 1 and _is_adjective(tokens, i)):
+        if (key in never_keys() and not after_cue) or (j == i + 1 and _is_adjective(tokens, i)):
             i += 1
             continue
         if _blocked(tokens, i, j):
@@ -415,9 +420,15 @@ def _context(doc: Document, cands: list[Candidate]) -> Counter:
             code = country_for(tok.norm)
             if code:
                 ctx[code] += 1
+    # Leaders, bodies and groups (context.tsv): "الملك عبد الله الثاني" -> JO.
+    for _i, _j, codes in context_names().find(doc.tokens):
+        for code in set(codes):
+            ctx[code] += 1
     for c in cands:
-        if not c.places or c.person or (c.common and not c.strong):
+        if not c.places or (c.common and not c.strong):
             continue
+        if c.person and not all(p.feature in ("country", "admin1") for p in c.places):
+            continue  # "أمير قطر" still tells Qatar; "باراك أوباما" tells nothing
         countries = {p.country for p in c.places}
         if len(countries) != 1:
             continue
@@ -565,6 +576,8 @@ def to_dict(doc: Document, c: Candidate) -> dict[str, Any]:
     }
 
 
+# Singular locative nouns after which even a common word is a name.
+_NAME_CUES = frozenset({"مدينه", "بلده", "قريه", "حي", "مخيم", "ناحيه", "قضاء", "مديريه"})
 _UNKNOWN_CUES = ("مدينه", "بلده", "قريه", "منطقه", "حي", "مخيم", "ناحيه", "في", "قرب")
 
 
