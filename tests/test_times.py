@@ -193,3 +193,9 @@ def test_hand_written_test_set() -> None:
     assert len(cases) >= 300
     correct = sum(judge(c, find_times(c["context"], c["ref"])) for c in cases)
     assert correct / len(cases) >= 0.97
+
+
+def test_text_reference_date_skips_dates_looked_forward_to() -> None:
+    doc = hadath.extract("قال الوزير أمس إن العقد الذي وقع في 3 يوليو 2015 سينتهي في 31 ديسمبر 2030.")
+    assert doc.reference_date == "2015-07-03"
+    assert doc.times[0]["value"] == "2015-07-02"

@@ -80,7 +80,7 @@ def _text_reference_date(norm: NormalisedText) -> str | None:
     """The latest complete (day, month, explicit year) date the text states."""
     best: str | None = None
     for t in _find(norm, None, keep_unresolved=False):
-        if (t["granularity"] == "day" and not t.get("relative") and not t.get("future")
+        if (t["granularity"] == "day" and not t.get("relative") and not t.get("_future")
                 and (best is None or t["value"] > best)):
             best = t["value"]
     return best
@@ -108,6 +108,10 @@ def _find(norm: NormalisedText, reference_date: str | None,
             continue
         if result.get("value") is None and not keep_unresolved:
             continue
+        if ref is None and result["granularity"] == "day" and not result.get("relative"):
+            # Candidates for the text's own reference date: not a date the
+            # article looks forward to ("ينتهي العقد في 31 ديسمبر 2030").
+            result["_future"] = ctx.future_before()
         ostart, oend = norm.to_original(start, end)
         oend = extend_over_marks(norm.original, oend)  # "غداً", the tatweel of "هـ"
         item = {
@@ -255,6 +259,13 @@ class _Context:
         while i >= 0 and self.text[i] == " ":
             i -= 1
         return self.text[i] if i >= 0 else ""
+
+    def future_before(self) -> bool:
+        """Whether a future cue precedes the expression in its clause."""
+        lo = max(0, self.start - 80)
+        for b in _SENTENCE_BREAK.finditer(self.text, lo, self.start):
+            lo = b.end()
+        return bool(grammar().future_cues.search(self.text, lo, self.start))
 
     @property
     def future(self) -> bool:
