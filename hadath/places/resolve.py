@@ -402,8 +402,10 @@ def _gather_evidence(doc: Document, cands: list[Candidate]) -> None:
     # shares that place's evidence.
     for prev_c, c in zip(cands, cands[1:], strict=False):
         if c.i == prev_c.j and tokens[c.i].norm.startswith("و") and not c.person:
-            c.coordinated = prev_c.weak or prev_c.strong
-            c.weak = c.weak or prev_c.weak or prev_c.strong
+            # A list of places ("بنغازي والبيضاء") is itself evidence.
+            listed = prev_c.weak or prev_c.strong or not prev_c.common
+            c.coordinated = listed
+            c.weak = c.weak or listed
             c.strong = c.strong or (prev_c.strong and not c.common)
 
 
