@@ -53,6 +53,14 @@ FORMAT_VERSION = "3"
 _ARABIC_NAME = regex.compile(r"^[\u0621-\u063a\u0641-\u064a\u064b-\u0652\u0670\u0671 \-']+$")
 
 
+def plain(name: str) -> str:
+    """GeoNames' name without diacritics ("Ḩamāh" -> "Hamah"), as users type it."""
+    import unicodedata
+
+    out = "".join(ch for ch in unicodedata.normalize("NFKD", name) if not unicodedata.combining(ch))
+    return out.replace("‘", "'").replace("’", "'")
+
+
 def key_of(name: str) -> str:
     return " ".join(phrase_keys(name))
 
@@ -182,7 +190,7 @@ def build_cities(b: Builder, cities: dict, admin1: dict, extra: dict[int, list[s
         names += extra.get(c["geonameid"], [])
         if not names:
             continue
-        b.add_place(c["name"], names[0], c["countrycode"],
+        b.add_place(plain(c["name"]), names[0], c["countrycode"],
                     admin1.get((c["countrycode"], c["admin1code"])),
                     c["latitude"], c["longitude"], c["geonameid"], "city",
                     c["population"], names, c["geonameid"] in capitals)
