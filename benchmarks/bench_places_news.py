@@ -78,8 +78,8 @@ def load(path: Path) -> list[tuple[str, list[dict]]]:
 
 def naive(doc: Document) -> list[dict]:
     """Every gazetteer match, most populous reading (the baseline)."""
+    from hadath.places.candidates import find_candidates
     from hadath.places.gazetteer import gazetteer
-    from hadath.places.resolve import find_candidates
 
     out = []
     for c in find_candidates(doc, gazetteer()):

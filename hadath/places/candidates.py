@@ -1,0 +1,367 @@
+"""Place-name candidates in a document and the evidence around each.
+
+The longest gazetteer name starting at each token, the first word read with
+any proclitic (ببغداد, وبالعراق), later words with the article only; the
+span starts after و ف ب ل ك but keeps the article ("بالعراق" -> "العراق").
+For each candidate, the evidence that it is a place (a locative noun before
+it, a qualifier after it, an NER span, a preposition) and that it is not
+(a common word, part of a person's or an organisation's name, a nisba
+adjective, the name of a sea or a building) is recorded for
+`hadath.places.resolve` to weigh.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+from hadath.document import Document, Token
+from hadath.places.gazetteer import Gazetteer, Place
+from hadath.places.lexicon import (
+    common_keys,
+    cues,
+    given_names,
+    never_keys,
+    not_places,
+    stop_keys,
+)
+from hadath.places.nisba import country_for
+from hadath.text.normalise import normalise_string
+from hadath.text.tokens import split_article, variants
+
+CURATED = ("country", "admin1", "region", "district", "landmark")
+_PRIOR = {"country": 8.5, "admin1": 7.5, "region": 7.5, "district": 7.5, "landmark": 7.5}
+# A town this size is a place on its own; smaller ones need some support.
+BIG_TOWN = 100_000
+_QUALIFIER_WINDOW = 4
+
+# Singular locative nouns after which even a common word is a name.
+_NAME_CUES = frozenset({"مدينه", "بلده", "قريه", "حي", "مخيم", "ناحيه", "قضاء", "مديريه"})
+
+
+@dataclass(slots=True)
+class Candidate:
+    i: int  # first token
+    j: int  # one past the last token
+    start: int
+    end: int
+    key: str
+    places: tuple[Place, ...]
+    common: bool = False
+    strong: bool = False  # locative noun, qualifier or NER place span
+    weak: bool = False  # preposition before it
+    near: bool = False
+    person: bool = False
+    clitic: bool = False  # a preposition or conjunction was stripped off
+    adjectival: bool = False  # the word is also a nisba adjective (سورية)
+    article: bool = False  # the first word carries the article in the text
+    coordinated: bool = False  # joined by و to the place before it
+    sea: bool = False  # "بحر اليابان": names a sea, not the place
+    head: bool = False  # "قصر الحسينية": part of a building's or street's name
+    person_like: bool = False  # starts like a person's name ("الشيخ مقصود")
+    nisba_qualifier: bool = False  # the qualifier is an adjective ("طرابلس الليبية")
+    direction_qualifier: bool = False  # "صور جنوب لبنان"
+    qualifier_points: list[Place] = field(default_factory=list)  # "جنوب بغداد"
+    qualifier_countries: set[str] = field(default_factory=set)
+    qualifier_admin1: set[str] = field(default_factory=set)
+    prefer: str | None = None  # "city" after مدينة, "admin1" after محافظة
+    chosen: Place | None = None
+
+
+def is_cue(tok: Token, kind: str) -> bool:
+    if not tok.is_word:
+        return False
+    words = cues()[kind]
+    return any(v in words for v in variants(tok.norm))
+
+
+def _clitic_cut(doc: Document, tok: Token, reading: str) -> int:
+    """Original offset where `reading` (with its article) starts in `tok`."""
+    norm = tok.norm
+    if not norm.endswith(reading) or norm == reading:
+        return tok.start
+    prefix = norm[: len(norm) - len(reading)]
+    if prefix.endswith("ال"):
+        cut = len(prefix) - 2
+    else:
+        cut = len(prefix)
+    if cut <= 0:
+        return tok.start
+    # Count `cut` letters in the original, skipping marks that normalise away.
+    text = doc.text
+    pos = tok.start
+    seen = 0
+    while pos < tok.end and seen < cut:
+        if normalise_string(text[pos]):
+            seen += 1
+        pos += 1
+    while pos < tok.end and not normalise_string(text[pos]):
+        pos += 1
+    return pos
+
+
+def _best_prior(gaz: Gazetteer, key: str) -> float:
+    return max((prior(p) for p in gaz.lookup(key)), default=0.0)
+
+
+def _longest_at(tokens: list[Token], i: int, gaz: Gazetteer,
+                allow_common_word: bool = False) -> tuple[int, str, str] | None:
+    """(end token, key, first-word reading) of the longest name at token i."""
+    tok = tokens[i]
+    if not tok.is_word:
+        return None
+    keys, prefixes = gaz.keys, gaz.prefixes
+    n = len(tokens)
+    best: tuple[int, str, str] | None = None
+    readings = variants(tok.norm)
+    for reading in readings:
+        if reading not in keys and reading not in prefixes:
+            continue
+        if "ك" in tok.norm[: len(tok.norm) - len(reading)]:
+            # "كسلا" is Kassala, not ك + سلا: a place is rarely "like X".
+            continue
+        key = reading
+        found = [(i + 1, key)] if key in keys else []
+        j = i + 1
+        while key in prefixes and j < n and tokens[j].sentence == tok.sentence:
+            t = tokens[j]
+            if t.norm == "_" and j + 1 < n and tokens[j + 1].start == t.end:
+                # Hashtags join words with "_" (#حفر_الباطن).
+                j += 1
+                continue
+            if not t.is_word:
+                break
+            nxt = f"{key} {split_article(t.norm)[1]}"
+            if nxt not in keys and nxt not in prefixes:
+                nxt = f"{key} {t.base}"
+                if nxt not in keys and nxt not in prefixes:
+                    break
+            key = nxt
+            j += 1
+            if key in keys:
+                found.append((j, key))
+        if not found:
+            continue
+        j, key = found[-1]
+        # Equal lengths: the reading naming the more prominent place
+        # ("للبنان" is Lebanon, not the village بنان).
+        if j == i + 1 and not allow_common_word and (
+            any(r in never_keys() for r in readings[:2])
+            or (tok.norm[:1] in "وف" and tok.norm[1:] in never_keys())
+        ):
+            # The word is a function or generic word ("بلاد", "وأن"): none of
+            # its readings is a place on its own ("لاد", "وان").
+            continue
+        if best is None or j > best[0] or (
+            j == best[0] and _best_prior(gaz, key) > _best_prior(gaz, best[1])
+        ):
+            best = (j, key, reading)
+    return best
+
+
+def _is_adjective(tokens: list[Token], i: int) -> bool:
+    """Is token i a nisba adjective agreeing with the noun before it?
+
+    "الحكومة السورية", "القوات السعودية": an adjective; "بقيادة السعودية",
+    "في السعودية": the country.
+    """
+    tok = tokens[i]
+    if country_for(tok.norm) is None or i == 0:
+        return False
+    prev = tokens[i - 1]
+    return (prev.is_word and prev.sentence == tok.sentence and tok.prefix.endswith("ال")
+            and prev.prefix.endswith("ال"))
+
+
+_BLOCK_REACH = 3  # words before a place that a blocking name may start with
+
+
+def _blocked(tokens: list[Token], i: int, j: int) -> bool:
+    """Is tokens[i:j] inside a name that contains a place but is not one?"""
+    matcher = not_places()
+    for k in range(max(0, i - _BLOCK_REACH), i + 1):
+        m = matcher.match_at(tokens, k)
+        if m is not None and m[0] > i:
+            return True
+    return False
+
+
+def find_candidates(doc: Document, gaz: Gazetteer) -> list[Candidate]:
+    """Longest gazetteer names, left to right, without overlaps."""
+    tokens = doc.tokens
+    out: list[Candidate] = []
+    n = len(tokens)
+    i = 0
+    while i < n:
+        tok = tokens[i]
+        # "مدينة الباب": after a locative noun even a common word is a name.
+        after_cue = (i > 0 and not tokens[i - 1].prefix
+                     and split_article(tokens[i - 1].norm)[1] in _NAME_CUES)
+        best = _longest_at(tokens, i, gaz, allow_common_word=after_cue)
+        if best is None:
+            i += 1
+            continue
+        j, key, reading = best
+        if j - i > 1 and is_cue(tok, "locative"):
+            # "مدينة عين العرب": the name after the cue may run further.
+            after = _longest_at(tokens, i + 1, gaz)
+            if after is not None and after[0] > j:
+                i += 1
+                continue
+        if (key in never_keys() and not after_cue) or (j == i + 1 and _is_adjective(tokens, i)):
+            i += 1
+            continue
+        if _blocked(tokens, i, j):
+            i = j
+            continue
+        start = _clitic_cut(doc, tok, reading)
+        cand = Candidate(i, j, start, tokens[j - 1].end, key, gaz.lookup(key))
+        prefix = tok.norm[: len(tok.norm) - len(reading)] if tok.norm.endswith(reading) else ""
+        cand.clitic = bool(prefix.removesuffix("ال").removesuffix("ل")) or prefix == "ل"
+        cand.article = prefix.endswith("ال") or prefix.endswith("لل")
+        out.append(cand)
+        i = j
+    return out
+
+
+def _entity_spans(doc: Document) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+    places, people = [], []
+    for e in doc.entities:
+        t = e.get("type")
+        if t in ("LOC", "GPE", "FAC"):
+            places.append((e["start"], e["end"]))
+        elif t == "PER":
+            people.append((e["start"], e["end"]))
+    return places, people
+
+
+def _inside(spans: list[tuple[int, int]], start: int, end: int) -> bool:
+    return any(s <= start and end <= e for s, e in spans)
+
+
+def gather_evidence(doc: Document, cands: list[Candidate]) -> None:
+    tokens = doc.tokens
+    stop, common = stop_keys(), common_keys()
+    ner_places, ner_people = _entity_spans(doc)
+    by_start = {c.i: c for c in cands}
+    for c in cands:
+        curated = any(p.feature in CURATED for p in c.places)
+        c.common = c.key in stop or (c.key in common and not curated) or len(c.key) <= 2
+        words = c.key.split(" ")
+        if (len(words) > 1 and words[0] in cues()["person"]
+                and max((p.population for p in c.places), default=0) < BIG_TOWN):
+            # "الشيخ مقصود", "أبو غريب": also a person's name.
+            c.person_like = True
+        tok = tokens[c.i]
+        # A name that is also a nisba adjective ("مدن سورية") is the
+        # country only after a preposition or at the start of a sentence.
+        c.adjectival = (c.j == c.i + 1 and not tok.prefix.endswith("ال")
+                        and country_for(tok.norm) is not None)
+        if _inside(ner_places, c.start, c.end):
+            c.strong = True
+        if _inside(ner_people, c.start, c.end):
+            c.person = True
+        # Before: a locative noun, a preposition, a person particle, and
+        # "العاصمة الأردنية عمان" style qualifiers.
+        if c.i > 0 and tokens[c.i - 1].sentence == tokens[c.i].sentence:
+            prev = tokens[c.i - 1]
+            # "مدينة صور", "العاصمة بغداد" introduce a name; the definite
+            # "المنطقة دون" does not.
+            if (is_cue(prev, "locative") and not c.clitic
+                    and (not prev.prefix.endswith("ال") or is_cue(prev, "capital"))):
+                c.strong = True
+                base = split_article(prev.norm)[1]
+                if base in ("محافظه", "ولايه", "اقليم"):
+                    c.prefer = "admin1"
+                elif base in ("مدينه", "بلده", "قريه", "عاصمه"):
+                    c.prefer = "city"
+            if is_cue(prev, "preposition"):
+                c.weak = True
+            if is_cue(prev, "near"):
+                c.near = True
+                c.weak = True
+            if is_cue(prev, "direction"):
+                c.strong = True
+            c.sea = is_cue(prev, "sea")
+            c.head = is_cue(prev, "head")
+            if " " not in c.key and (is_cue(prev, "person") or prev.norm in given_names()) and not (
+                is_cue(prev, "locative") or is_cue(prev, "preposition")
+            ):
+                c.person = True
+            code = country_for(prev.norm) if prev.is_word else None
+            if code and c.i > 1 and (
+                is_cue(tokens[c.i - 2], "capital") or is_cue(tokens[c.i - 2], "locative")
+            ):
+                c.qualifier_countries.add(code)
+                c.strong = True
+        tok = tokens[c.i]
+        if c.clitic:
+            # A preposition written on the word ("ببغداد") is as good as "في".
+            prefix = tok.norm[: len(tok.norm) - len(c.key.split(" ")[0])]
+            if prefix.removesuffix("ال")[-1:] in ("ب", "ل") or prefix.endswith("لل"):
+                c.weak = True
+        # A family name after it makes it a given name ("نايف البكري").
+        if c.j < len(tokens) and not (c.strong or c.weak):
+            nxt = tokens[c.j]
+            if (nxt.is_word and nxt.sentence == tok.sentence and nxt.norm.startswith("ال")
+                    and nxt.norm.endswith("ي") and len(nxt.norm) >= 5
+                    and country_for(nxt.norm) is None and not is_cue(nxt, "direction")):
+                c.person = True
+        # After: nisba adjective, or (cue words then) a country/region name.
+        k = c.j
+        steps = 0
+        while k < len(tokens) and steps < _QUALIFIER_WINDOW:
+            t = tokens[k]
+            if not t.is_word or t.sentence != tok.sentence:
+                break
+            code = country_for(t.norm)
+            if code:
+                # "طرابلس الليبية"; but "الثورة السورية" is a noun and its
+                # adjective, no evidence that الثورة is a place.
+                c.qualifier_countries.add(code)
+                c.nisba_qualifier = True
+                break
+            other = by_start.get(k)
+            # "طرابلس شمال لبنان", "عدن باليمن" qualify; "إيران والولايات
+            # المتحدة" is a list, not a qualifier.
+            attached = t.norm[:1] == "ب" and other is not None and other.clitic
+            if other is not None and not t.norm.startswith("و") and (
+                steps > 0 or attached or is_cue(t, "direction")
+            ):
+                c.direction_qualifier = any(
+                    is_cue(tokens[m], "direction") for m in range(c.j, k + 1)
+                )
+                quals = [p for p in other.places if p.feature in ("country", "admin1", "region")]
+                if not quals and not other.common and is_cue(tokens[k - 1], "direction"):
+                    # "الإسكندرية جنوب بغداد": near that city.
+                    c.qualifier_points = [p for p in other.places if p.feature == "city"]
+                    c.qualifier_countries.update(p.country for p in c.qualifier_points)
+                if quals:
+                    c.qualifier_countries.update(p.country for p in quals)
+                    c.qualifier_admin1.update(p.admin1 for p in quals if p.admin1)
+                break
+            if not (is_cue(t, "direction") or is_cue(t, "capital")
+                    or is_cue(t, "preposition") or is_cue(t, "locative")):
+                break
+            k += 1
+            steps += 1
+        # A common word needs "X جنوب لبنان"; "ثورة في سوريا" or "الثورة
+        # السورية" is a noun and its complement.
+        if (c.qualifier_countries and any(p.country in c.qualifier_countries for p in c.places)
+                and (not c.common or c.direction_qualifier)):
+            c.strong = True
+    # "في الجهراء والأحمدي": a name joined by و to the place before it
+    # shares that place's evidence.
+    for prev_c, c in zip(cands, cands[1:], strict=False):
+        if c.i == prev_c.j and tokens[c.i].norm.startswith("و") and not c.person:
+            # A list of places ("بنغازي والبيضاء") is itself evidence.
+            listed = prev_c.weak or prev_c.strong or not prev_c.common
+            c.coordinated = listed
+            c.weak = c.weak or listed
+            c.strong = c.strong or (prev_c.strong and not c.common)
+
+
+def prior(p: Place) -> float:
+    if p.feature in _PRIOR:
+        return _PRIOR[p.feature]
+    return math.log10(p.population + 10)
