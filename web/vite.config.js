@@ -14,7 +14,7 @@ export default defineConfig({
   server: {
     // `npm run dev` against a running `hadath serve` on :8000
     proxy: Object.fromEntries(
-      ["/events", "/articles", "/stats", "/timeline", "/places", "/extract", "/basemap.json", "/health"]
+      ["/events", "/articles", "/stats", "/timeline", "/places", "/export", "/extract", "/basemap.json", "/health"]
         .map((p) => [p, "http://127.0.0.1:8000"]),
     ),
   },

@@ -18,7 +18,7 @@ from typing import Annotated, Any
 import orjson
 from fastapi import Depends, FastAPI, HTTPException, Query, Request
 from fastapi import Path as PathParam
-from fastapi.responses import FileResponse, JSONResponse, Response
+from fastapi.responses import FileResponse, JSONResponse, Response, StreamingResponse
 from fastapi.staticfiles import StaticFiles
 
 from hadath import __version__
@@ -33,7 +33,8 @@ MAX_LIMIT = 500
 MAX_OFFSET = 100_000  # deep offsets cost a scan; page by date filters beyond
 MAX_TEXT_FILTER = 200
 TIMELINE_CAP = 50_000
-MAX_PLACES = 20_000  # map markers returned at most
+MAX_PLACES = 20_000
+MAX_EXPORT = 250_000  # events in one download  # map markers returned at most
 MAX_EVIDENCE_REPORTS = 10  # reports of one canonical event whose evidence is gathered  # events scanned at most for a timeline without store support
 
 # The dashboard loads only its own files: scripts, styles, the basemap and
@@ -266,6 +267,19 @@ def _add_routes(app: FastAPI) -> None:
     ) -> Response:
         return JSON(_place_counts(_store(request), filters.kwargs, limit))
 
+    @app.get("/export", tags=["events"],
+             summary="Download the matching events: ACLED CSV, flat CSV, GeoJSON or PLOVER JSONL",
+             response_description="a file, streamed",
+             responses={200: {"content": {"text/csv": {}, "application/geo+json": {},
+                                          "application/x-ndjson": {}}}})
+    def export(
+        request: Request,
+        filters: Filters,
+        format: Annotated[str, Query(pattern="^(acled-csv|csv|geojson|plover-jsonl)$")]
+        = "acled-csv",
+    ) -> StreamingResponse:
+        return _export(_store(request), filters.kwargs, format)
+
     @app.post("/extract", tags=["extract"],
               summary="Extract events from one article (nothing is stored)",
               response_description="the contract's JSON object for the article",
@@ -465,3 +479,64 @@ def _place_counts(store: Any, kwargs: dict[str, Any], limit: int) -> dict[str, A
 def _place_names(group: dict[str, Any], place: dict[str, Any]) -> None:
     for key in ("name", "name_ar", "country", "admin1", "feature", "geonameid"):
         group[key] = place.get(key)
+
+
+_EXPORT_TYPES = {
+    "acled-csv": ("text/csv; charset=utf-8", "csv"),
+    "csv": ("text/csv; charset=utf-8", "csv"),
+    "geojson": ("application/geo+json", "geojson"),
+    "plover-jsonl": ("application/x-ndjson", "jsonl"),
+}
+
+
+def _export(store: Any, kwargs: dict[str, Any], fmt: str) -> StreamingResponse:
+    """Stream the store's own export rows (hadath.store.export) for the filters."""
+    import csv
+    import io
+    import itertools
+
+    from hadath.store import export as ex
+
+    canonical = kwargs.get("canonical", True)
+    filters = {k: v for k, v in kwargs.items() if k != "canonical"}
+    events = itertools.islice(store.iter_events(canonical=canonical, **filters), MAX_EXPORT)
+    if not canonical and hasattr(ex, "_with_notes"):
+        events = ex._with_notes(store, events, canonical)  # evidence sentence as notes
+
+    def csv_lines(columns: list[str], rows: Any) -> Any:
+        buf = io.StringIO()
+        writer = csv.DictWriter(buf, fieldnames=columns, extrasaction="ignore",
+                                lineterminator="\n")
+        writer.writeheader()
+        for row in rows:
+            if row is not None:
+                writer.writerow({k: ("" if v is None else v) for k, v in row.items()})
+            if buf.tell() > 64_000:
+                yield buf.getvalue().encode("utf-8")
+                buf.seek(0)
+                buf.truncate()
+        yield buf.getvalue().encode("utf-8")
+
+    def body() -> Any:
+        if fmt == "acled-csv":
+            stamp = int(time.time())
+            yield from csv_lines(ex.ACLED_COLUMNS, (ex.acled_row(e, stamp) for e in events))
+        elif fmt == "csv":
+            yield from csv_lines(ex.FLAT_COLUMNS, (ex.flat_row(e) for e in events))
+        elif fmt == "plover-jsonl":
+            for e in events:
+                yield orjson.dumps(ex.plover_record(e)) + b"\n"
+        else:
+            yield b'{"type": "FeatureCollection", "features": [\n'
+            first = True
+            for e in events:
+                feature = ex.geojson_feature(e)
+                if feature is not None:
+                    yield (b"" if first else b",\n") + orjson.dumps(feature)
+                    first = False
+            yield b"\n]}\n"
+
+    media, ext = _EXPORT_TYPES[fmt]
+    name = f"hadath-events.{'acled.' if fmt == 'acled-csv' else ''}{ext}"
+    return StreamingResponse(body(), media_type=media,
+                             headers={"Content-Disposition": f'attachment; filename="{name}"'})

@@ -8,6 +8,7 @@ missing.  The screenshot is kept under artifacts/e2e/ (path printed).
 
 from __future__ import annotations
 
+import csv
 import os
 import socket
 import sys
@@ -134,6 +135,15 @@ def test_filters_reach_the_map_and_table(server: str, browser) -> None:  # noqa:
     rows = page.locator("#events-table tbody tr[data-event-id]")
     assert rows.count() >= 1
     assert page.input_value("#f-type") == "ASSAULT"
+    # The download links carry the same filters, and serve the same events.
+    href = page.get_attribute('#exports a[data-format="csv"]', "href") or ""
+    assert "type=ASSAULT" in href and "mode=drone" in href
+    with page.expect_download() as dl:
+        page.click('#exports a[data-format="csv"]')
+    with open(dl.value.path(), encoding="utf-8", newline="") as fh:
+        exported = list(csv.DictReader(fh))
+    assert len(exported) == rows.count()
+    assert {r["type"] for r in exported} == {"ASSAULT"}
     page.fill('input[name="q"]', "كلمةغيرموجودةابدا")
     page.click('button[type="submit"]')
     # (no wait_for_function: the page's CSP rightly forbids string eval)

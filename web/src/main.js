@@ -358,8 +358,22 @@ function renderTable() {
   }
   const end = state.offset + state.pageEvents.length;
   count.textContent = state.total ? t("showing", `${state.offset + 1}–${end}`, state.total) : "";
+  renderExports();
   document.getElementById("prev-page").disabled = state.offset === 0;
   document.getElementById("next-page").disabled = end >= state.total;
+}
+
+// Download links for the events behind the current filters.
+const EXPORTS = [["acled-csv", "ACLED CSV"], ["csv", "CSV"], ["geojson", "GeoJSON"], ["plover-jsonl", "PLOVER"]];
+function renderExports() {
+  const box = clear(document.getElementById("exports"));
+  if (!state.total) return;
+  box.append(el("span", { class: "muted", text: `${t("download")}: ` }));
+  for (const [fmt, label] of EXPORTS) {
+    const url = new URL("export", document.baseURI);
+    for (const [k, v] of Object.entries({ ...queryParams(), format: fmt })) url.searchParams.set(k, v);
+    box.append(el("a", { href: url.pathname + url.search, download: "", "data-format": fmt, text: label }));
+  }
 }
 
 // --------------------------------------------------------------------- detail
