@@ -25,7 +25,7 @@ import math
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, and_, delete, or_, select, update
+from sqlalchemy import Connection, bindparam, delete, or_, select, update
 
 from hadath.store.models import articles, canonical_events, events
 from hadath.text.normalise import normalise_string
@@ -156,10 +156,11 @@ def _merge_parties(old: list[dict[str, Any]], new: list[dict[str, Any]]) -> list
 
 
 def _parties(items: list[dict[str, Any]] | None) -> list[dict[str, Any]]:
+    """Parties reduced to what dedup compares, with their normalised key."""
     return [
         {"text": p.get("text"), "sector": p.get("sector"), "country": p.get("country"),
-         "key": party_key(p)}
-        for p in items or [] if p.get("text")
+         "key": p.get("key") or party_key(p)}
+        for p in items or [] if isinstance(p, dict) and p.get("text")
     ]
 
 
@@ -253,6 +254,30 @@ def _cand_view(c: dict[str, Any]) -> dict[str, Any]:
 
 _CANON_COLS = [col.name for col in canonical_events.columns]
 
+# Statements built once, with bound parameters: ingest runs them for every
+# report, and SQLAlchemy then reuses their compiled form.
+_c = canonical_events.c
+_BY_WINDOW = select(canonical_events).where(
+    _c.type == bindparam("t"), _c.date_min <= bindparam("hi"), _c.date_max >= bindparam("lo"),
+    or_(_c.country == bindparam("cc"), _c.country.is_(None)))
+_BY_WINDOW_ANY_PLACE = select(canonical_events).where(
+    _c.type == bindparam("t"), _c.date_min <= bindparam("hi"), _c.date_max >= bindparam("lo"))
+_BY_IDS = select(canonical_events).where(_c.id.in_(bindparam("ids", expanding=True)))
+_GROUP_ARTICLES = select(articles.c.id).where(or_(
+    articles.c.id.in_(bindparam("g1", expanding=True)),
+    articles.c.dup_group.in_(bindparam("g2", expanding=True))))
+_RELATED = (
+    select(events.c.canonical_id)
+    .where(events.c.type == bindparam("t"), events.c.canonical_id.is_not(None),
+           events.c.article_id.in_(bindparam("aids", expanding=True)))
+    .distinct()
+)
+_INSERT = canonical_events.insert()
+_UPDATE = update(canonical_events).where(_c.id == bindparam("b_id")).values(
+    {k: bindparam("b_" + k) for k in _CANON_COLS if k != "id"})
+_SET_CANONICAL = update(events).where(events.c.id == bindparam("b_event")).values(
+    canonical_id=bindparam("b_canon"))
+
 
 def assign(conn: Connection, report: dict[str, Any]) -> str:
     """Attach one stored article-level event to a canonical event; return its id.
@@ -261,41 +286,37 @@ def assign(conn: Connection, report: dict[str, Any]) -> str:
     source, url, title and article_date.
     """
     t = report["type"]
-    conds = []
+    report = {**report, "actors": _parties(report.get("actors")),
+              "recipients": _parties(report.get("recipients"))}
+    rows: dict[str, dict[str, Any]] = {}
     d = _day(report.get("date"))
     if d is not None:
         lo = (d - timedelta(days=MAX_DAY_SPAN)).isoformat()
         hi = (d + timedelta(days=MAX_DAY_SPAN)).isoformat()
-        conds.append(and_(canonical_events.c.date_min <= hi, canonical_events.c.date_max >= lo))
+        # A report in a known country cannot join an event in another one.
+        if report.get("country"):
+            q = conn.execute(_BY_WINDOW, {"t": t, "lo": lo, "hi": hi, "cc": report["country"]})
+        else:
+            q = conn.execute(_BY_WINDOW_ANY_PLACE, {"t": t, "lo": lo, "hi": hi})
+        rows.update((r["id"], dict(r)) for r in q.mappings())
     group_ids = [report["article_id"]] + ([report["dup_group"]] if report.get("dup_group") else [])
-    related_q = (
-        select(events.c.canonical_id)
-        .join(articles, articles.c.id == events.c.article_id)
-        .where(events.c.type == t, events.c.canonical_id.is_not(None),
-               or_(articles.c.id.in_(group_ids), articles.c.dup_group.in_(group_ids)))
-        .distinct()
-    )
-    related = {row[0] for row in conn.execute(related_q)}
-    if related:
-        conds.append(canonical_events.c.id.in_(related))
+    aids = [r[0] for r in conn.execute(_GROUP_ARTICLES, {"g1": group_ids, "g2": group_ids})]
+    related = {r[0] for r in conn.execute(_RELATED, {"t": t, "aids": aids})} if aids else set()
+    missing = [i for i in related if i not in rows]
+    if missing:
+        rows.update((r["id"], dict(r)) for r in conn.execute(_BY_IDS, {"ids": missing}).mappings())
     best: tuple[float, dict[str, Any]] | None = None
-    if conds:
-        rows = conn.execute(
-            select(canonical_events).where(canonical_events.c.type == t, or_(*conds))
-        ).mappings()
-        for row in rows:
-            cand = _cand_view(dict(row))
-            score = match_score(report, cand, cand["id"] in related)
-            if score is not None and (best is None or score > best[0]):
-                best = (score, dict(row))
+    for row in rows.values():
+        score = match_score(report, _cand_view(row), row["id"] in related)
+        if score is not None and (best is None or score > best[0]):
+            best = (score, row)
     if best is None:
         canon = _new_canonical(report)
-        conn.execute(canonical_events.insert().values(**canon))
+        conn.execute(_INSERT, canon)
     else:
         canon = _merged(best[1], report)
-        values = {k: canon[k] for k in _CANON_COLS if k != "id"}
-        conn.execute(update(canonical_events).where(canonical_events.c.id == canon["id"]).values(**values))
-    conn.execute(update(events).where(events.c.id == report["event_id"]).values(canonical_id=canon["id"]))
+        conn.execute(_UPDATE, {"b_" + k: v for k, v in canon.items() if k in _CANON_COLS})
+    conn.execute(_SET_CANONICAL, {"b_event": report["event_id"], "b_canon": canon["id"]})
     return canon["id"]
 
 
