@@ -72,7 +72,10 @@ def is_cue(tok: Token, kind: str) -> bool:
     if not tok.is_word:
         return False
     words = cues()[kind]
-    return any(v in words for v in variants(tok.norm))
+    norm = tok.norm
+    if len(norm) > 2 and norm[0] in "وف" and norm[1:] in words:
+        return True  # "وفي", "ومن": too short for variants() to strip
+    return any(v in words for v in variants(norm))
 
 
 def _clitic_cut(doc: Document, tok: Token, reading: str) -> int:

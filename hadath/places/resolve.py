@@ -163,7 +163,9 @@ def _accept(c: Candidate, p: Place, ctx: Counter) -> bool:
         if (p.country in c.qualifier_countries and not c.nisba_qualifier
                 and p.population >= BIG_TOWN):
             return True  # "العين في الإمارات": a big town placed in its country
-        capital = p.capital and c.key not in stop_keys()
+        # A core country's capital after a preposition ("في الرباط"); not
+        # "من سيول" (floods), however big Seoul is.
+        capital = p.capital and c.key not in stop_keys() and p.country in core_countries()
         return c.weak and (in_context or capital) and big and p.feature != "country"
     if p.feature in CURATED or p.population >= BIG_TOWN:
         return True
@@ -212,6 +214,10 @@ def resolve(doc: Document, cands: list[Candidate], ctx: Counter) -> None:
         if c.person and not (c.strong and not c.common):
             # Part of a person's name: only a country or region reading stays.
             ok = [p for p in ok if p.feature != "city"]
+        if c.qualifier_countries and not c.qualifier_points:
+            # "جزيرة كريت اليونانية": a reading outside the country the text
+            # names (Crete, Illinois) is not meant.
+            ok = [p for p in ok if p.country in c.qualifier_countries or p.feature != "city"]
         if not ok:
             continue
         biggest = max((p.population for p in ok if p.feature == "city"), default=0)
