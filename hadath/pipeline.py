@@ -40,15 +40,22 @@ def _stages() -> list[Stage]:
     ]
 
 
-def _title_stages() -> list[Stage]:
-    from hadath import entities, places, sources, times
+def _title_stages() -> tuple[list[Stage], list[Stage]]:
+    """Stages for the title: before the body, and after it.
 
-    return [normalise_stage, sentences, tokenize, entities.annotate, times.annotate,
-            places.annotate, sources.annotate]
+    The title is tokenised and tagged before the body runs, so the body's
+    places stage can resolve the title's names with the article's context
+    (it writes `title_doc.places`).  Times and sources run after the body,
+    so relative dates in the title use the reference date the body found.
+    """
+    from hadath import entities, sources, times
+
+    return [normalise_stage, sentences, tokenize, entities.annotate], [times.annotate,
+                                                                      sources.annotate]
 
 
 _PIPELINE: list[Stage] | None = None
-_TITLE_PIPELINE: list[Stage] | None = None
+_TITLE_PIPELINE: tuple[list[Stage], list[Stage]] | None = None
 
 
 def default_stages() -> list[Stage]:
@@ -61,20 +68,21 @@ def default_stages() -> list[Stage]:
 def run(doc: Document, stages: Sequence[Stage] | None = None) -> Document:
     """Run `stages` (default: the full pipeline) over `doc`, title included."""
     global _TITLE_PIPELINE
-    with_title = stages is None and bool(doc.title and doc.title.strip())
-    for stage in stages if stages is not None else default_stages():
-        stage(doc)
-    if with_title:
-        # After the body, so the title resolves relative dates against the
-        # reference date the body may have supplied.
+    title_doc = None
+    if stages is None and doc.title and doc.title.strip():
         if _TITLE_PIPELINE is None:
             _TITLE_PIPELINE = _title_stages()
-        title_doc = Document(doc.title or "", id=doc.id, date=doc.date)
-        title_doc.reference_date = doc.reference_date
+        title_doc = Document(doc.title, id=doc.id, date=doc.date)
         title_doc.meta["is_title"] = True
-        for stage in _TITLE_PIPELINE:
+        for stage in _TITLE_PIPELINE[0]:
             stage(title_doc)
         doc.title_doc = title_doc
+    for stage in stages if stages is not None else default_stages():
+        stage(doc)
+    if title_doc is not None and _TITLE_PIPELINE is not None:
+        title_doc.reference_date = doc.reference_date
+        for stage in _TITLE_PIPELINE[1]:
+            stage(title_doc)
     return doc
 
 
