@@ -10,6 +10,7 @@ with a strict Content-Security-Policy.
 from __future__ import annotations
 
 import os
+import re
 import time
 from datetime import date as Date
 from pathlib import Path
@@ -34,7 +35,10 @@ MAX_OFFSET = 100_000  # deep offsets cost a scan; page by date filters beyond
 MAX_TEXT_FILTER = 200
 TIMELINE_CAP = 50_000
 MAX_PLACES = 20_000
-MAX_EXPORT = 250_000  # events in one download  # map markers returned at most
+MAX_EXPORT = 250_000  # events in one download
+CHART_SHARE = 0.8  # of the events the timeline's suggested range holds
+_ISO_WEEK = re.compile(r"^\d{4}-W\d{2}$")
+_ISO_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")  # map markers returned at most
 MAX_EVIDENCE_REPORTS = 10  # reports of one canonical event whose evidence is gathered  # events scanned at most for a timeline without store support
 
 # The dashboard loads only its own files: scripts, styles, the basemap and
@@ -366,14 +370,24 @@ def _timeline(store: Any, kwargs: dict[str, Any], granularity: str) -> dict[str,
         result = store.timeline(**kwargs, granularity=granularity)
         if isinstance(result, dict):
             return result
-    counts = _date_counts(store, kwargs)
+    counts: dict[str, int] = {}
+    for value, n in _date_counts(store, kwargs).items():
+        key = _bucket_value(value)
+        counts[key] = counts.get(key, 0) + n
     total = sum(counts.values())
-    days = sorted(d for d in counts if len(d) == 10)
     if granularity == "auto":
-        span_days = ((Date.fromisoformat(days[-1]) - Date.fromisoformat(days[0])).days
-                     if len(days) > 1 else 0)
+        # The span of the bulk of the events: dates of history mentioned in
+        # the news (a 1975 war) must not turn a summer's news into a chart
+        # of centuries.
+        days = _central_range({d: n for d, n in counts.items() if len(d) == 10})
+        try:
+            span_days = ((Date.fromisoformat(days[1]) - Date.fromisoformat(days[0])).days
+                         if days else 0)
+        except ValueError:  # a malformed stored date: judge by the coarse counts
+            span_days = 0
         coarse = sum(n for d, n in counts.items() if len(d) == 7)
-        granularity = "month" if span_days > 120 or coarse > sum(counts[d] for d in days) else "day"
+        n_days = sum(n for d, n in counts.items() if len(d) == 10)
+        granularity = "month" if span_days > 120 or coarse > n_days else "day"
     width = 10 if granularity == "day" else 7
     buckets: dict[str, int] = {}
     undated = 0  # no date, or coarser than the buckets (a year, a month per day)
@@ -382,8 +396,58 @@ def _timeline(store: Any, kwargs: dict[str, Any], granularity: str) -> dict[str,
             buckets[value[:width]] = buckets.get(value[:width], 0) + n
         else:
             undated += n
+    central = _central_range(buckets)
     return {"granularity": granularity, "total": total, "undated": undated,
+            "range": list(central) if central else None,
             "buckets": [{"date": k, "count": buckets[k]} for k in sorted(buckets)]}
+
+
+def _central_range(counts: dict[str, int], share: float = CHART_SHARE) -> tuple[str, str] | None:
+    """The shortest run of dates (days or months) holding `share` of the events.
+
+    Articles date old events too (the 2003 invasion, a 1975 war), so the
+    full range of a news store spans decades while its news fills months;
+    a chart shows this window and counts the rest.
+    """
+    if not counts:
+        return None
+    dates = sorted(counts)
+    pos = [_ordinal(d) for d in dates]
+    need = sum(counts.values()) * share
+    best: tuple[int, int, int] | None = None
+    held = 0
+    lo = 0
+    for hi, d in enumerate(dates):
+        held += counts[d]
+        while lo < hi and held - counts[dates[lo]] >= need:
+            held -= counts[dates[lo]]
+            lo += 1
+        if held >= need and (best is None or pos[hi] - pos[lo] < best[0]):
+            best = (pos[hi] - pos[lo], lo, hi)
+    if best is None:
+        return dates[0], dates[-1]
+    return dates[best[1]], dates[best[2]]
+
+
+def _ordinal(value: str) -> int:
+    """Days (YYYY-MM-DD) or months (YYYY-MM) since year 0, for distances."""
+    try:
+        if len(value) == 10:
+            return Date.fromisoformat(value).toordinal()
+        return int(value[:4]) * 12 + int(value[5:7])
+    except ValueError:
+        return 0
+
+
+def _bucket_value(value: str) -> str:
+    """A stored date as YYYY-MM-DD / YYYY-MM / YYYY; ISO weeks to their Monday's month."""
+    if _ISO_WEEK.match(value):
+        try:
+            monday = Date.fromisocalendar(int(value[:4]), int(value[6:8]), 1)
+        except ValueError:
+            return ""
+        return monday.isoformat()[:7]  # a week is coarser than a day bucket
+    return value if _ISO_DATE.match(value) else ""
 
 
 def _date_counts(store: Any, kwargs: dict[str, Any]) -> dict[str, int]:

@@ -138,6 +138,9 @@ class Timeline(BaseModel):
     granularity: str = Field(description="day or month")
     total: int
     undated: int = Field(0, description="events with no date or one coarser than a bucket")
+    range: list[str] | None = Field(
+        None, description="first and last bucket of the shortest run holding 80% of the "
+                          "dated events: what a chart should show (news also dates history)")
     buckets: list[TimelineBucket]
 
 

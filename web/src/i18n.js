@@ -51,6 +51,8 @@ export const STRINGS = {
     map_note: (shown, total, unplaced) =>
       `على الخريطة ${shown} من ${total} حدثًا` + (unplaced > 0 ? ` (${unplaced} بلا مكان)` : ""),
     timeline_note: (total, gran) => `${total} حدثًا، حسب ${gran === "month" ? "الشهر" : "اليوم"}`,
+    // ISO dates isolated left-to-right (U+2066…U+2069) so bidi keeps them whole.
+    outside: (n, lo, hi) => `${n} خارج المدى \u2066${lo}\u2069 – \u2066${hi}\u2069`,
     stats: (a, e) => `${a} مقالًا · ${e} حدثًا`,
     at_place: (n) => `${n} أحداث هنا`,
     evidence: "الكلمات الدالة",
@@ -125,6 +127,7 @@ export const STRINGS = {
     map_note: (shown, total, unplaced) =>
       `${shown} of ${total} events on the map` + (unplaced > 0 ? ` (${unplaced} without a place)` : ""),
     timeline_note: (total, gran) => `${total} events, per ${gran}`,
+    outside: (n, lo, hi) => `${n} outside ${lo} – ${hi}`,
     stats: (a, e) => `${a} articles · ${e} events`,
     at_place: (n) => `${n} events here`,
     evidence: "Evidence",

@@ -281,8 +281,13 @@ function renderTimeline() {
   const note = document.getElementById("timeline-note");
   const tl = state.timeline;
   if (!tl || !tl.buckets.length) { note.textContent = ""; return; }
-  note.textContent = t("timeline_note", tl.total, tl.granularity);
-  const buckets = fillGaps(tl.buckets, tl.granularity);
+  // Show the bulk of the events; the few far outside (often misread years)
+  // are counted in the note instead of stretching the axis over centuries.
+  const [lo, hi] = tl.range || [tl.buckets[0].date, tl.buckets[tl.buckets.length - 1].date];
+  const shown = tl.buckets.filter((b) => b.date >= lo && b.date <= hi);
+  const outside = tl.buckets.reduce((k, b) => k + (b.date < lo || b.date > hi ? b.count : 0), 0);
+  note.textContent = t("timeline_note", tl.total, tl.granularity) + (outside ? ` · ${t("outside", outside, lo, hi)}` : "");
+  const buckets = fillGaps(shown, tl.granularity);
   const W = Math.max(box.clientWidth - 16 || 600, 300), H = 90, pad = 18;
   const max = Math.max(...buckets.map((b) => b.count));
   const n = buckets.length;
