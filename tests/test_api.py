@@ -421,3 +421,18 @@ def test_export_downloads_match_the_listing(client: TestClient) -> None:
         assert len(acled) <= len(ids)
         assert all(row["event_date"] for row in acled)
     assert client.get("/export", params={"format": "xlsx"}).status_code == 422
+
+
+def test_timeline_range_and_dates() -> None:
+    from hadath.api.app import _bucket_value, _central_range
+
+    assert _bucket_value("2015-W30") == "2015-07"  # Monday 20 July 2015
+    assert _bucket_value("2015-07-21") == "2015-07-21"
+    assert _bucket_value("2015") == "2015"
+    assert _bucket_value("bogus") == ""
+    counts = {"1975-04-13": 1, "2003-03-20": 1, "2015-07-20": 30, "2015-07-21": 40,
+              "2015-07-25": 20, "2015-08-30": 8}
+    assert _central_range(counts) == ("2015-07-20", "2015-07-25")
+    assert _central_range(counts, share=1.0) == ("1975-04-13", "2015-08-30")
+    assert _central_range({"2015-07": 5}) == ("2015-07", "2015-07")
+    assert _central_range({}) is None
