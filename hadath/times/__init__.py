@@ -162,6 +162,7 @@ def _fast_anchors(g: Grammar, text: str) -> list[tuple[int, int]]:
         if end < n and (text[end].isdigit() if is_year else text[end].isalnum()):
             continue  # not the end of a word ("ابو" is not "اب"; "2015م" is a year)
         found.append((end - length, end))
+    found.sort()  # the automaton reports by end; matching goes by start
     return found
 
 
