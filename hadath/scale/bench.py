@@ -75,6 +75,14 @@ def _stage_name(stage: Callable[..., Any]) -> str:
     return short if name in ("annotate", short.rsplit(".", 1)[-1]) else f"{short}.{name}"
 
 
+def _wrap_nested(stages: Any, wrap: Callable[[Any, str], Any]) -> Any:
+    """Wrap every stage of a list (or of a tuple of lists: title before/after body)."""
+    if callable(stages):
+        return wrap(stages, "title:" + _stage_name(stages))
+    wrapped = [_wrap_nested(s, wrap) for s in stages]
+    return tuple(wrapped) if isinstance(stages, tuple) else wrapped
+
+
 def per_stage(items: list[Item], reference_date: str | None = None) -> dict[str, Any]:
     """CPU seconds of each stage and end to end over `items` (one core)."""
     from hadath import pipeline
@@ -98,13 +106,18 @@ def per_stage(items: list[Item], reference_date: str | None = None) -> dict[str,
     # The pipeline's own run() with each stage wrapped, so the figures are
     # those of the real code path (title after body included).
     pipeline._PIPELINE = [timed(s, _stage_name(s)) for s in stages]
-    pipeline._TITLE_PIPELINE = [timed(s, "title:" + _stage_name(s)) for s in title_stages]
+    pipeline._TITLE_PIPELINE = _wrap_nested(title_stages, timed)
+    errors: list[str] = []
     try:
         chars = sum(len(i.text) for i in items if isinstance(i, Article))
         ok = 0
         w0, c0 = time.perf_counter(), time.thread_time()
         for item in items:
-            ok += "error" not in process_item(item, reference_date)
+            result = process_item(item, reference_date)
+            if "error" in result:
+                errors.append(str(result["error"]))
+            else:
+                ok += 1
         wall, cpu = time.perf_counter() - w0, time.thread_time() - c0
     finally:
         pipeline._PIPELINE, pipeline._TITLE_PIPELINE = saved
@@ -127,6 +140,7 @@ def per_stage(items: list[Item], reference_date: str | None = None) -> dict[str,
         "title_stages_ms": {k.removeprefix("title:"): 1000 * v / n
                             for k, v in spent.items() if k.startswith("title:")},
         "peak_rss_mb": _maxrss_mb(),
+        "error_samples": errors[:5],
     }
 
 
@@ -209,6 +223,9 @@ def format_report(rep: dict[str, Any]) -> str:
         for row in sorted(st["stages"], key=lambda r: -r["ms_per_article"]):
             lines.append(f"  {row['stage']:<40} {row['ms_per_article']:8.2f} ms  {row['share']:6.1%}")
         lines.append(f"peak memory, one worker (max RSS): {st['peak_rss_mb']:.0f} MB")
+        if st["ok"] < st["articles"]:
+            lines.append(f"WARNING: {st['articles'] - st['ok']} articles gave errors, e.g. "
+                         f"{st['error_samples'][:2]}")
     cs = rep.get("cold_start")
     if cs:
         lines.append(f"cold start (python -m hadath extract, one article): best {cs['best_s']:.2f} s, "
