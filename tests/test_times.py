@@ -165,16 +165,14 @@ def test_seed_article_times() -> None:
         assert doc.text[t["start"]:t["end"]] == t["text"]
 
 
-def test_annotate_takes_reference_date_from_text_and_fixes_the_title() -> None:
-    doc = Document("قتل ثلاثة أمس في هجوم. وكان ذلك في 7 نوفمبر 2021.", title="هجوم أمس")
-    title = Document("هجوم أمس")
-    title.meta["is_title"] = True
-    annotate(title)
-    doc.title_doc = title
-    annotate(doc)
+def test_reference_date_from_text_also_dates_the_title() -> None:
+    doc = hadath.extract("قتل ثلاثة أمس في هجوم. وكان ذلك في 7 نوفمبر 2021.", title="هجوم أمس")
     assert doc.reference_date == "2021-11-07"
+    assert doc.meta["reference_date_source"] == "text"
     assert [t["value"] for t in doc.times] == ["2021-11-06", "2021-11-07"]
-    assert [t["value"] for t in title.times] == ["2021-11-06"]
+    out = doc.to_dict()["times"]
+    assert out[0] == {"text": "أمس", "value": "2021-11-06", "granularity": "day", "start": 5,
+                      "end": 8, "relative": True, "field": "title"}
 
 
 def test_article_date_wins() -> None:

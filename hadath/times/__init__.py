@@ -53,12 +53,7 @@ def annotate(doc: Document) -> Document:
             doc.reference_date = found
             doc.meta["reference_date_source"] = "text"
             ref = found
-            # The title was analysed before the body had a reference date.
-            title = doc.title_doc
-            if title is not None and title.reference_date is None:
-                title.reference_date = found
-                title.meta["reference_date_source"] = "text"
-                title.times = _find(title.norm, found, keep_unresolved=False)
+            # (The pipeline dates the title after the body, with this date.)
     doc.times = _find(doc.norm, ref, keep_unresolved=False)
     return doc
 
