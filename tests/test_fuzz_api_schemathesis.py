@@ -25,7 +25,7 @@ from test_api_fixtures import SEED, fill_store  # noqa: E402
 
 from hadath.api import create_app  # noqa: E402
 
-EXAMPLES = int(os.environ.get("HADATH_FUZZ_EXAMPLES", "20"))
+EXAMPLES = int(os.environ.get("HADATH_FUZZ_EXAMPLES", "12"))
 TOKEN = "fuzz-token"
 
 

@@ -27,7 +27,7 @@ from spans import assert_offsets_agree  # noqa: E402
 
 import hadath  # noqa: E402
 
-EXAMPLES = int(os.environ.get("HYPOTHESIS_EXAMPLES", "30"))
+EXAMPLES = int(os.environ.get("HYPOTHESIS_EXAMPLES", "25"))
 SETTINGS = settings(max_examples=EXAMPLES, deadline=None, derandomize=os.environ.get("HYPOTHESIS_RANDOM") is None,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
@@ -37,7 +37,7 @@ TRICKY = (
     "ابتثجحخدذرزسشصضطظعغفقكلمنهوي" "أإآٱءؤئىة" "\u064b\u064c\u064d\u064e\u064f\u0650\u0651\u0652"
     "\u0640" "٠١٢٣٤٥٦٧٨٩" "۰۱۲۳۴۵۶۷۸۹" "0123456789" "\ufefb\ufef7\ufe8d\ufb50\ufdf2\ufdfa"
     "\u200c\u200d\u200e\u200f\u202b\u202c\u2066\u2069\ufeff\u00a0\u2009" "«»\"'“”‘’()[]"
-    "،؛؟.!:-–—/%" " \n\t\r" "ABCxyzÉé" "ﷺ" "\U0001f600"
+    "،؛؟.!:-–—/%" " \n\t\r" "\x00\x01\x7f" "ABCxyzÉé" "ﷺ" "\U0001f600"
 )
 SENTENCE_ENDS = ".؟!؛\n"
 
@@ -101,6 +101,9 @@ def test_spliced_news_sentences(text: str, title: str | None, date: str | None) 
 @pytest.mark.parametrize("text", [
     "", " ", "\n\n\n", "\u0640" * 50, "\u064b" * 50, "\ufeff", "\ufdfa", "ﻻ" * 20,
     "بغداد" * 2000, "٧ تشرين الثاني ٢٠٢١", "قال: «" * 30, "\r\n".join(SENTENCES[:5]),
+    # A NUL token after a trigger word: the phrase matcher's trie used "\x00"
+    # as its end-of-phrase key (a JSON "\u0000" in scraped text reaches it).
+    "قتل شخصان في انفجار\x00 عبوة ناسفة في بغداد أمس.",
 ])
 def test_edge_texts(text: str) -> None:
     check(text, None, None)
