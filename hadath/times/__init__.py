@@ -151,10 +151,10 @@ def _fast_anchors(g: Grammar, text: str) -> list[tuple[int, int]]:
     found = []
     # " " + text: a word at the very start has a boundary before it too.
     # A hit ends at `end` in the padded text, i.e. at end - 1 in `text`;
-    # `length` excludes the boundary character.  (A year may run into its
-    # era letter, a word may not run into another letter.)
-    for end, (length, is_year) in g.automaton.iter(" " + text):
-        if end < n and (text[end].isdigit() if is_year else text[end].isalnum()):
+    # `length` excludes the boundary character; see `grammar._automaton`
+    # for the right-boundary modes.
+    for end, (length, mode) in g.automaton.iter(" " + text):
+        if end < n and mode != 2 and (text[end].isdigit() if mode else text[end].isalnum()):
             continue  # not the end of a word ("ابو" is not "اب"; "2015م" is a year)
         found.append((end - length, end))
     found.sort()  # the automaton reports by end; matching goes by start

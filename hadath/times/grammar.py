@@ -193,20 +193,60 @@ def grammar() -> Grammar:
     # rule is tried, which is most of the cost of scanning.
     master = re.compile(r"(?<!\w)[وفبلك]{0,2}?(?:" + "|".join(
         f"(?P<{name}>{_NAMED.sub('(?:', pat)})" for name, pat in rules) + ")")
+    automaton = _automaton(lx, units)
+    future_cues = re.compile(r"(?<!\w)[وف]?" + trie_pattern(lx.future_cues))
+    return Grammar(master, compiled, anchors, frozenset(prefix_words), automaton, future_cues)
+
+
+def _automaton(lx: Any, units: tuple[str, ...]) -> Any:
+    """The Aho-Corasick automaton of anchors: boundary + clitics + anchor.
+
+    Narrower than the regex anchors, because every hit costs a match
+    attempt: common words that only matter next to another word become
+    phrases — a modifier with its unit ("الشهر الماضي"; "السابق" alone is
+    mostly "former"), قبل / منذ with the count or unit after them — and
+    month names that are also words ("آب") take no clitic but و ("باب").
+    Values: (length without the boundary, right-boundary mode) where mode
+    0 wants a word end, 1 a non-digit (a year may run into its era letter),
+    2 nothing (the pattern ends inside a number: "قبل 3").
+    """
+    words: dict[str, int] = {}
+    for name in (*lx.months, *lx.hijri_months, *lx.weekdays):
+        words[name.split()[0]] = 0
+    non_core = {"يوم", "من", "اول", "الاول", "هذا", "هذه", "بعد", "الماضيه", "ليله"}
+    for phrase in lx.relative_days:
+        for w in phrase.split():
+            if w not in non_core:
+                words[w] = 0
+    words["اسبوع"] = words["الاسبوع"] = 0
+    for u in units:
+        for mod in lx.modifiers:
+            words[f"{u} {mod}"] = 0
+            words[f"{u} قبل {mod}"] = 0
+        for this in ("هذا", "هذه"):
+            words[f"{this} {u}"] = 0
+        for fz in lx.fuzzy:
+            words[f"{fz} {u}"] = 0
+    counts = {*lx.units, *lx.numbers, "نحو", "حوالي", "قرابه", "زهاء", "اكثر", "اقل", "ما", "ال"}
+    for kw in ("قبل", "منذ"):
+        for w in counts:
+            words[f"{kw} {w}"] = 2 if w == "ال" else 0
+        for digit in "123456789":
+            words[f"{kw} {digit}"] = 2
+    plain_only = {key for key in lx.ambiguous_months}
     automaton = ahocorasick.Automaton()
     years = [str(y) for y in range(1000, 2100)]
     for before in _WORD_BOUNDARIES:
-        for clitic in _CLITIC_COMBINATIONS:
-            for word in anchor_words:
+        for word, mode in words.items():
+            for clitic in (("", "و") if word in plain_only else _CLITIC_COMBINATIONS):
                 pattern = before + clitic + word
-                automaton.add_word(pattern, (len(pattern) - 1, False))
+                automaton.add_word(pattern, (len(pattern) - 1, mode))
         for clitic in ("", "و"):
             for year in years:
                 pattern = before + clitic + year
-                automaton.add_word(pattern, (len(pattern) - 1, True))
+                automaton.add_word(pattern, (len(pattern) - 1, 1))
     automaton.make_automaton()
-    future_cues = re.compile(r"(?<!\w)[وف]?" + trie_pattern(lx.future_cues))
-    return Grammar(master, compiled, anchors, frozenset(prefix_words), automaton, future_cues)
+    return automaton
 
 
 # Characters that end a word before an anchor (the automaton matches the
