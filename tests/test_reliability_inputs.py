@@ -123,3 +123,19 @@ def test_ingest_stores_every_good_article_once(corpus, tmp_path: Path) -> None:
         assert "<script" not in text and "alert(" not in text
     n_bad = sum(1 for _, _, e in expectations(cases) if isinstance(e, Bad))
     assert 0 < n_errors <= n_bad
+
+
+def test_stdin_gives_the_same_objects(corpus, tmp_path: Path) -> None:
+    """JSON Lines and binary garbage on standard input: same per-article answers."""
+    folder, cases = corpus
+    mixed = next(c for c in cases if c.name.endswith("mixed.jsonl"))
+    for name, expect in ((mixed.name, mixed.expect), ("03-binary-nul.txt", [Bad(("binary",))])):
+        data = (folder / name).read_bytes()
+        proc = subprocess.run([sys.executable, "-m", "hadath", "extract", "-", "--workers", "1"],
+                              input=data, capture_output=True, timeout=TIMEOUT_S, cwd=tmp_path)
+        outputs = [orjson.loads(line) for line in proc.stdout.splitlines()]
+        assert len(outputs) == len(expect), (name, proc.stderr[-1000:])
+        case = Case(name, list(expect))
+        for exp, out in zip(expect, outputs, strict=True):
+            check_object(name, case, exp, out)
+        assert proc.returncode == (0 if any(isinstance(e, Good) for e in expect) else 1)
