@@ -98,6 +98,9 @@ def test_distinct_events_stay_distinct(store):
     total, _ = store.events()
     # a6 is compatible with a1 (a1 had no actor) - every other report stands alone.
     assert total == 6
+    # Type, day and town alone do not merge reports of unrelated articles.
+    store.add_result(result("a8", TEXT + " ن", [event(date="2021-11-09")]))
+    assert store.events()[0] == 7
     assert store.event(store.events(actor="فصائل")[1][0]["id"])["n_reports"] == 2
 
 
@@ -174,7 +177,8 @@ def test_article_and_event_views(store):
 
 def test_rebuild_gives_the_incremental_result(store):
     store.add_result(result("a1", TEXT, [event(recipients=[KADHIMI], injured=6)]))
-    store.add_result(result("a2", TEXT + " ب", [event(date="2021-11-08", injured=2)]))
+    store.add_result(result("a2", TEXT + " ب", [event(date="2021-11-08", injured=2,
+                                                      recipients=[KADHIMI])]))
     store.add_result(result("a3", TEXT + " ج", [event(place=BASRA)]))
     before = sorted((e["id"], e["n_reports"], e["injured"]) for e in store.events()[1])
     assert store.rebuild_canonical() == (3, 2)

@@ -59,9 +59,13 @@ def party_key(party: dict[str, Any]) -> str:
     return " ".join(w[2:] if w.startswith("ال") and len(w) > 4 else w for w in norm.split())
 
 
-def _party_match(a: dict[str, Any], b: dict[str, Any]) -> bool:
+def _name_match(a: dict[str, Any], b: dict[str, Any]) -> bool:
     ka, kb = a.get("key") or party_key(a), b.get("key") or party_key(b)
-    if ka and kb and (ka == kb or (min(len(ka), len(kb)) >= 3 and (ka in kb or kb in ka))):
+    return bool(ka and kb and (ka == kb or (min(len(ka), len(kb)) >= 3 and (ka in kb or kb in ka))))
+
+
+def _party_match(a: dict[str, Any], b: dict[str, Any]) -> bool:
+    if _name_match(a, b):
         return True
     sa, sb = a.get("sector"), b.get("sector")
     ca, cb = a.get("country"), b.get("country")
@@ -69,9 +73,12 @@ def _party_match(a: dict[str, Any], b: dict[str, Any]) -> bool:
 
 
 def parties_relation(xs: list[dict[str, Any]], ys: list[dict[str, Any]]) -> int:
-    """1 when some party matches, 0 when a side is unknown, -1 on conflict."""
+    """2 when a party is named on both sides, 1 when only sector and country
+    agree, 0 when a side is unknown, -1 on conflict."""
     if not xs or not ys:
         return 0
+    if any(_name_match(x, y) for x in xs for y in ys):
+        return 2
     return 1 if any(_party_match(x, y) for x in xs for y in ys) else -1
 
 
@@ -126,6 +133,11 @@ def match_score(report: dict[str, Any], cand: dict[str, Any], related: bool) -> 
     if actors < 0 or recipients < 0:
         return None
     positive = actors > 0 or recipients > 0
+    # Reports from unrelated articles need a party named in both: type, day
+    # and town alone merged distinct events in the hand check (a capital
+    # sees several events of one type a day).
+    if not related and max(actors, recipients) < 2:
+        return None
     # Different instruments (an air strike, a shelling) are different
     # events unless the same story or the same named parties tie them.
     modes_differ = bool(report.get("mode") and cand.get("mode") and report["mode"] != cand["mode"])
