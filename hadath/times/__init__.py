@@ -154,9 +154,14 @@ def _fast_anchors(g: Grammar, text: str) -> list[tuple[int, int]]:
     # `length` excludes the boundary character; see `grammar._automaton`
     # for the right-boundary modes.
     for end, (length, mode) in g.automaton.iter(" " + text):
-        if end < n and mode != 2 and (text[end].isdigit() if mode else text[end].isalnum()):
-            continue  # not the end of a word ("ابو" is not "اب"; "2015م" is a year)
-        found.append((end - length, end))
+        if mode == 3:  # a year's first two digits
+            if not text[end:end + 2].isdigit() or text[end + 2:end + 3].isdigit():
+                continue
+            found.append((end - length, end + 2))
+        elif mode == 0 and end < n and text[end].isalnum():
+            continue  # not the end of a word: "ابو" is not "اب"
+        else:
+            found.append((end - length, end))
     found.sort()  # the automaton reports by end; matching goes by start
     return found
 

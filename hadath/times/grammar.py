@@ -207,8 +207,9 @@ def _automaton(lx: Any, units: tuple[str, ...]) -> Any:
     mostly "former"), قبل / منذ with the count or unit after them — and
     month names that are also words ("آب") take no clitic but و ("باب").
     Values: (length without the boundary, right-boundary mode) where mode
-    0 wants a word end, 1 a non-digit (a year may run into its era letter),
-    2 nothing (the pattern ends inside a number: "قبل 3").
+    0 wants a word end, 2 nothing (the pattern ends inside a number:
+    "قبل 3"), 3 two more digits and then no digit (a year, which may run
+    into its era letter: "2015م").
     """
     words: dict[str, int] = {}
     for name in (*lx.months, *lx.hijri_months, *lx.weekdays):
@@ -233,23 +234,34 @@ def _automaton(lx: Any, units: tuple[str, ...]) -> Any:
             words[f"{kw} {w}"] = 2 if w == "ال" else 0
         for digit in "123456789":
             words[f"{kw} {digit}"] = 2
-    plain_only = {key for key in lx.ambiguous_months}
+    plain_only = set(lx.ambiguous_months)
     automaton = ahocorasick.Automaton()
-    years = [str(y) for y in range(1000, 2100)]
     for before in _WORD_BOUNDARIES:
         for word, mode in words.items():
-            for clitic in (("", "و") if word in plain_only else _CLITIC_COMBINATIONS):
+            if word in plain_only:
+                clitics: tuple[str, ...] = ("", "و")
+            elif " " in word:
+                clitics = _PHRASE_CLITICS
+            else:
+                clitics = _WORD_CLITICS
+            for clitic in clitics:
                 pattern = before + clitic + word
                 automaton.add_word(pattern, (len(pattern) - 1, mode))
+    # A year is its first two digits here (mode 3: two more digits must
+    # follow, then no digit), which keeps the automaton small.
+    for before in _YEAR_BOUNDARIES:
         for clitic in ("", "و"):
-            for year in years:
-                pattern = before + clitic + year
-                automaton.add_word(pattern, (len(pattern) - 1, 1))
+            for century in range(10, 21):
+                pattern = before + clitic + str(century)
+                automaton.add_word(pattern, (len(pattern) - 1, 3))
     automaton.make_automaton()
     return automaton
 
 
 # Characters that end a word before an anchor (the automaton matches the
-# boundary with the word: Aho-Corasick has no look-behind).
-_WORD_BOUNDARIES = (" ", "\n", "\t", "(", "«", "\"", "“", "/", "-", "–", "،", ".")
-_CLITIC_COMBINATIONS = ("", *"وفبلك", *(a + b for a in "وف" for b in "بلك"))
+# boundary with the word: Aho-Corasick has no look-behind), and the clitics
+# (و ف ب ل ك, and their usual pairs) an anchor may carry.
+_WORD_BOUNDARIES = (" ", "\n", "(", "«", "\"", "“", "-", "/")
+_YEAR_BOUNDARIES = (" ", "\n", "(", "/", "-", ".", "،", "«", "\"")
+_WORD_CLITICS = ("", "و", "ف", "ب", "ل", "ك", "وب", "ول", "فب", "فل")
+_PHRASE_CLITICS = ("", "و", "ف", "ب", "ل")
