@@ -1,8 +1,9 @@
 """The time-expression grammar: compiled regexes built from the lexicon.
 
-One master regex (an alternation of rules, most specific first) scans the
-normalised text; each rule also has its own regex with named groups that
-re-parses a hit to pull out its parts.  Word lists become prefix tries
+One master regex (an alternation of rules, most specific first) is tried
+on the normalised text near anchor words that an Aho-Corasick automaton
+finds; each rule also has its own regex with named groups that re-parses a
+hit to pull out its parts.  Word lists become prefix tries
 (`trie_pattern`) so that the engine tests a few characters per position
 instead of hundreds of alternatives: that keeps recognition cheap next to
 tokenisation.  Written by hand because no maintained library builds
@@ -61,17 +62,15 @@ class Rule:
 class Grammar:
     master: re.Pattern[str]
     rules: dict[str, Rule]
-    # Every expression contains a digit or one of these words: scanning for
-    # them first and running the master regex only near a hit keeps the
-    # stage cheap on the long stretches of text with no time in them.
-    anchors: re.Pattern[str]
     # Words that may stand between an expression's start and its first
     # anchor ("ساعة مبكرة من صباح", "الحادي والعشرين من شهر", "يوم", digits):
     # matching starts at the earliest of a run of them before the anchor.
     prefix_words: frozenset[str]
-    # The same anchors (and four-digit years, which every numeric date has)
-    # for the fast path: an Aho-Corasick automaton over boundary + clitics
-    # + word.
+    # Every expression contains an anchor — a month or weekday name, a
+    # relative-day word, a unit with its modifier, قبل / منذ with a count, a
+    # four-digit year (which every numeric date has): the automaton finds
+    # them and the master regex is tried only near a hit, which keeps the
+    # stage cheap on the long stretches of text with no time in them.
     automaton: Any
     # Words that put a clause in the future (سوف, المقرر, سيعقد …).
     future_cues: re.Pattern[str]
@@ -162,22 +161,6 @@ def grammar() -> Grammar:
          r"(?:(?P<fz>" + fuzzy + r")\s+)?(?:(?P<kw>عامي|عام|العام|سنه|السنه|لعام|لسنه|للعام)\s+)?"
          + year + era + r"(?!\s*قبل\s+الميلاد)"),
     ]
-    # One piece of every rule that the rule cannot do without: month and
-    # weekday names, relative-day words, the modifiers that relative units
-    # need (العام alone is too common: "الرأي العام"), قبل / منذ for
-    # durations, a fuzzy word with a bare unit ("مطلع العام"), and of the
-    # digits only those that can be a year or a numeric date: a day number
-    # always comes with a month name or a modifier, which anchor it.
-    anchor_words = {w.split()[0] for w in (*lx.months, *lx.hijri_months, *lx.weekdays)}
-    anchor_words |= {w.split()[-1] for w in lx.relative_days}
-    anchor_words |= set(lx.modifiers) | {"اسبوع", "الاسبوع", "قبل", "منذ"}
-    units = ("العام", "السنه", "الشهر", "الاسبوع")
-    anchor_words |= {f"{this} {u}" for this in ("هذا", "هذه") for u in units}
-    anchor_words |= {f"{fz} {u}" for fz in lx.fuzzy for u in units}
-    # Anchors, like expressions, start a word (after at most two clitics):
-    # the look-behind lets the engine skip mid-word positions cheaply.
-    anchors = re.compile(r"(?<!\w)[وفبلك]{0,2}?(?:(?:1[3-9]|20)\d\d(?!\d)|\d{1,4}\s?[/\-.]\s?\d|"
-                         + trie_pattern(anchor_words) + ")")
     prefix_words = {w for phrase in (*lx.parts_of_day, *lx.fuzzy, *lx.ordinals, *lx.weekdays,
                                      *lx.modifiers, *lx.numbers)
                     for w in phrase.split()}
@@ -193,17 +176,16 @@ def grammar() -> Grammar:
     # rule is tried, which is most of the cost of scanning.
     master = re.compile(r"(?<!\w)[وفبلك]{0,2}?(?:" + "|".join(
         f"(?P<{name}>{_NAMED.sub('(?:', pat)})" for name, pat in rules) + ")")
-    automaton = _automaton(lx, units)
+    automaton = _automaton(lx, ("العام", "السنه", "الشهر", "الاسبوع"))
     future_cues = re.compile(r"(?<!\w)[وف]?" + trie_pattern(lx.future_cues))
-    return Grammar(master, compiled, anchors, frozenset(prefix_words), automaton, future_cues)
+    return Grammar(master, compiled, frozenset(prefix_words), automaton, future_cues)
 
 
 def _automaton(lx: Any, units: tuple[str, ...]) -> Any:
     """The Aho-Corasick automaton of anchors: boundary + clitics + anchor.
 
-    Narrower than the regex anchors, because every hit costs a match
-    attempt: common words that only matter next to another word become
-    phrases — a modifier with its unit ("الشهر الماضي"; "السابق" alone is
+    Every hit costs a match attempt, so common words that only matter next
+    to another become phrases — a modifier with its unit ("الشهر الماضي"; "السابق" alone is
     mostly "former"), قبل / منذ with the count or unit after them — and
     month names that are also words ("آب") take no clitic but و ("باب").
     Values: (length without the boundary, right-boundary mode) where mode
