@@ -151,7 +151,8 @@ def _fast_anchors(g: Grammar, text: str) -> list[tuple[int, int]]:
             if not text[end:end + 2].isdigit() or text[end + 2:end + 3].isdigit():
                 continue
             found.append((end - length, end + 2))
-        elif mode == 0 and end < n and text[end].isalnum():
+        elif end < n and ((mode == 0 and text[end].isalnum())
+                          or (mode == 4 and text[end].isalpha())):
             continue  # not the end of a word: "ابو" is not "اب"
         else:
             found.append((end - length, end))

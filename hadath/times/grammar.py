@@ -23,11 +23,11 @@ import ahocorasick
 from hadath.times.lexicon import lexicon
 
 
-def trie_pattern(words: list[str] | set[str] | dict) -> str:
+def trie_pattern(words: list[str] | set[str] | dict, end: str = r"(?!\w)") -> str:
     """A regex matching any of `words`, longest first, as a prefix trie.
 
-    Spaces inside a phrase match any run of whitespace; a phrase must end
-    at a word boundary.
+    Spaces inside a phrase match any run of whitespace; a phrase must be
+    followed by what `end` allows (by default a word boundary).
     """
     trie: dict = {}
     for w in words:
@@ -43,10 +43,10 @@ def trie_pattern(words: list[str] | set[str] | dict) -> str:
             piece = r"\s+" if ch == " " else re.escape(ch)
             alts.append(piece + build(node[ch]))
         if not alts:
-            return r"(?!\w)"
+            return end
         body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
         if ends:
-            return "(?:" + body + r"|(?!\w))"
+            return "(?:" + body + "|" + end + ")"
         return body
 
     return "(?:" + build(trie) + ")"
@@ -83,7 +83,8 @@ _NAMED = re.compile(r"\(\?P<\w+>")
 def grammar() -> Grammar:
     """Compile the grammar once, on first use."""
     lx = lexicon()
-    month = trie_pattern(lx.months)
+    # A month name may run into its year ("يونيو2011"), not into a letter.
+    month = trie_pattern(lx.months, end=r"(?![^\W\d_])")
     hmonth = trie_pattern(lx.hijri_months)
     weekday = trie_pattern(lx.weekdays)
     mod = trie_pattern(lx.modifiers)
@@ -191,11 +192,14 @@ def _automaton(lx: Any, units: tuple[str, ...]) -> Any:
     Values: (length without the boundary, right-boundary mode) where mode
     0 wants a word end, 2 nothing (the pattern ends inside a number:
     "قبل 3"), 3 two more digits and then no digit (a year, which may run
-    into its era letter: "2015م").
+    into its era letter: "2015م"), 4 no letter (a month name may run into
+    its year: "يونيو2011").
     """
     words: dict[str, int] = {}
-    for name in (*lx.months, *lx.hijri_months, *lx.weekdays):
+    for name in (*lx.hijri_months, *lx.weekdays):
         words[name.split()[0]] = 0
+    for name in lx.months:
+        words[name.split()[0]] = 4
     non_core = {"يوم", "من", "اول", "الاول", "هذا", "هذه", "بعد", "الماضيه", "ليله"}
     for phrase in lx.relative_days:
         for w in phrase.split():
