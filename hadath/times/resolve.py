@@ -20,7 +20,7 @@ FORWARD_TOLERANCE_DAYS = 3
 # few days after the reference are read as upcoming ("حتى 23 أغسطس" in a
 # paper of 1 August): last year's date would have been written with its year
 # or "الماضي".  Further ahead, the last occurrence wins, as the issue asks.
-FUTURE_WINDOW_DAYS = 60
+FUTURE_WINDOW_DAYS = 90
 # How far ahead a future-context date without a year may lie.
 FUTURE_HORIZON_DAYS = 240
 
