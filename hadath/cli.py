@@ -66,6 +66,8 @@ def cmd_extract(args: argparse.Namespace) -> int:
 def _extract_dask(args: argparse.Namespace) -> int:
     """`hadath extract --engine dask`: partitions of the input on a Dask cluster."""
     try:
+        import distributed  # noqa: F401 - the optional [dask] extra
+
         from hadath.scale import dask_engine
     except ImportError as exc:
         print(f"hadath: --engine dask needs dask[distributed] ({exc})", file=sys.stderr)
