@@ -32,7 +32,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
         print("hadath: --output-dir and --db need --engine dask "
               "(use `hadath ingest` for a store on one machine)", file=sys.stderr)
         return 2
-    from hadath.batch import default_workers, process
+    from hadath.batch import default_workers, process_encoded
 
     workers = args.workers if args.workers is not None else default_workers()
     out: BinaryIO = open(args.output, "wb") if args.output else sys.stdout.buffer
@@ -41,13 +41,14 @@ def cmd_extract(args: argparse.Namespace) -> int:
     try:
         if args.format == "json":
             out.write(b"[\n")
-        for result in process(_items(args.paths or ["-"]), workers=workers,
-                              reference_date=args.date):
+        # Encoded in the workers: the parent only writes bytes in order.
+        for good, data in process_encoded(_items(args.paths or ["-"]), workers=workers,
+                                          reference_date=args.date, option=opts):
             if args.format == "json" and total:
                 out.write(b",\n")
             total += 1
-            ok += "error" not in result
-            out.write(orjson.dumps(result, option=opts))
+            ok += good
+            out.write(data)
             if args.format == "jsonl":
                 out.write(b"\n")
                 out.flush()

@@ -93,6 +93,18 @@ def test_small_input_is_processed_in_process_with_same_results(tmp_path):
     assert list(process(items, workers=2, batch_size=4)) == list(process(items, workers=1))
 
 
+def test_encoded_results_in_the_pool_equal_the_objects():
+    from hadath.batch import process_encoded
+
+    items = [Article(text=ARABIC if i % 5 else "", id=str(i), title="هجوم", origin=f"x:{i}")
+             for i in range(20)]
+    want = list(process(items, workers=1))
+    got = list(process_encoded(items, workers=2, batch_size=3))
+    assert [orjson.loads(b) for _, b in got] == want
+    assert [ok for ok, _ in got] == ["error" not in r for r in want]
+    assert sum(ok for ok, _ in got) == 16
+
+
 def test_bench_runs_on_a_small_sample(tmp_path):
     from hadath.scale.bench import format_report, run_bench
 
