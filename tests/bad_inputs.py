@@ -207,6 +207,10 @@ def build_corpus(folder: Path, *, huge: bool = True, bomb: bool = True) -> list[
     if huge:
         over = b'{"id": "over-long", "text": "' + "ب".encode() * (9 * MB) + b'"}'
         line(over, Bad(("longer than",)))
+    # A JSON "\u0000" inside a word and as a token of its own: read as U+FFFD
+    # (same length), so the article is kept and PostgreSQL can store it.
+    nul = Good("خبر\x00", seed.text.replace("بغداد", "بغ\x00داد", 1).replace(" ", " \x00 ", 1))
+    line(obj(nul, id="nul-chars"), Good("خبر\ufffd", nul.text.replace("\x00", "\ufffd")))
     line(obj(goods[3 % len(goods)], id="good-3", date="not a date", source=123),
          goods[3 % len(goods)])
     line(obj(seed, id="good-seed"), seed)

@@ -95,18 +95,26 @@ def test_extract_gives_one_object_per_article_in_order(corpus, tmp_path: Path) -
     assert "error" not in outputs[-1]
 
 
-def test_ingest_stores_every_good_article_once(corpus, tmp_path: Path) -> None:
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_ingest_stores_every_good_article_once(corpus, tmp_path: Path, backend: str) -> None:
     from hadath.store import Store
 
     folder, cases = corpus
-    db = tmp_path / "store.db"
-    url = f"sqlite:///{db}"
+    if backend == "sqlite":
+        url = f"sqlite:///{tmp_path / 'store.db'}"
+    else:
+        url = os.environ.get("HADATH_TEST_PG_URL", "")
+        if not url:
+            pytest.skip("HADATH_TEST_PG_URL not set (scripts/ci/start_postgres.sh)")
+        from test_store_fixtures import reset_pg
+
+        reset_pg(url)
     code, rss, err = run_measured(
         ["ingest", *[str(folder / c.name) for c in cases], "--db", url, "--workers", "1",
          "--quiet"], cwd=tmp_path)
     assert code == 0, err[-2000:]
     assert rss < MAX_RSS_BYTES, f"peak RSS {rss / 2**20:.0f} MB"
-    print(f"hadath ingest over the bad-input corpus: peak RSS {rss / 2**20:.0f} MB")
+    print(f"hadath ingest ({backend}) over the bad-input corpus: peak RSS {rss / 2**20:.0f} MB")
     goods = {(e.title, e.text) for _, _, e in expectations(cases) if isinstance(e, Good)}
     with Store(url, create=False) as store:
         assert store.integrity_check()

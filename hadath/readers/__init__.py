@@ -78,7 +78,7 @@ def read_text_bytes(data: bytes, origin: str) -> Item:
     except DecodeError as exc:
         return ReadError(origin, str(exc))
     title, body = split_title(text.replace("\r\n", "\n"))
-    return Article(text=body, title=title, origin=origin)
+    return Article(text=_no_nul(body) or "", title=_no_nul(title), origin=origin)
 
 
 def read_html_bytes(data: bytes, origin: str) -> Item:
@@ -89,7 +89,7 @@ def read_html_bytes(data: bytes, origin: str) -> Item:
     except DecodeError as exc:
         return ReadError(origin, str(exc))
     title, text = html_to_text(markup)
-    return Article(text=text, title=title, origin=origin)
+    return Article(text=_no_nul(text) or "", title=_no_nul(title), origin=origin)
 
 
 def _str_or_none(value: object) -> str | None:
@@ -98,22 +98,32 @@ def _str_or_none(value: object) -> str | None:
     return value if isinstance(value, str) else str(value)
 
 
+def _no_nul(value: str | None) -> str | None:
+    """NUL characters as U+FFFD: same length, so offsets hold.
+
+    A JSON "\\u0000" in scraped text is never content, PostgreSQL refuses NUL
+    in text (one such article used to abort a whole ingest), and the
+    phrase matcher's trie treats a NUL token as its end-of-phrase key.
+    """
+    return value.replace("\x00", "\ufffd") if value and "\x00" in value else value
+
+
 def article_from_json(obj: object, origin: str) -> Item:
     """A JSON Lines record to an Article (or a ReadError saying what is wrong)."""
     if not isinstance(obj, dict):
         return ReadError(origin, f"JSON line is a {type(obj).__name__}, not an object")
-    rid = _str_or_none(obj.get("id"))
+    rid = _no_nul(_str_or_none(obj.get("id")))
     text = obj.get("text")
     if not isinstance(text, str):
         return ReadError(origin, "JSON object has no string 'text' field", rid)
     return Article(
-        text=text,
-        title=_str_or_none(obj.get("title")),
+        text=_no_nul(text) or "",
+        title=_no_nul(_str_or_none(obj.get("title"))),
         id=rid,
-        date=_str_or_none(obj.get("date")),
-        source=_str_or_none(obj.get("source")),
-        url=_str_or_none(obj.get("url")),
-        author=_str_or_none(obj.get("author")),
+        date=_no_nul(_str_or_none(obj.get("date"))),
+        source=_no_nul(_str_or_none(obj.get("source"))),
+        url=_no_nul(_str_or_none(obj.get("url"))),
+        author=_no_nul(_str_or_none(obj.get("author"))),
         origin=origin,
     )
 
