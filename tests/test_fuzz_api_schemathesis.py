@@ -2,7 +2,7 @@
 
 Every operation is called in-process (ASGI) with inputs generated from the
 schema - valid and invalid (negative) ones - over a real store holding the
-seed article; write endpoints get the bearer token so that storing fuzzed
+seed article (SQLite, and PostgreSQL with HADATH_TEST_PG_URL); write endpoints get the bearer token so that storing fuzzed
 articles is exercised too.  The only check is the one the issue asks for:
 the server never answers 5xx.  Example counts are bounded (raise
 HADATH_FUZZ_EXAMPLES for a longer run).
@@ -29,11 +29,19 @@ EXAMPLES = int(os.environ.get("HADATH_FUZZ_EXAMPLES", "12"))
 TOKEN = "fuzz-token"
 
 
-@pytest.fixture(scope="module")
-def app(tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def app(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201
     if not SEED.exists():
         pytest.skip(f"seed article missing: {SEED}")
-    url = f"sqlite:///{tmp_path_factory.mktemp('fuzz') / 'store.db'}"
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path_factory.mktemp('fuzz') / 'store.db'}"
+    else:
+        url = os.environ.get("HADATH_TEST_PG_URL", "")
+        if not url:
+            pytest.skip("HADATH_TEST_PG_URL not set (scripts/ci/start_postgres.sh)")
+        from test_store_fixtures import reset_pg
+
+        reset_pg(url)
     fill_store(url, 0)
     return create_app(url, token=TOKEN)
 
