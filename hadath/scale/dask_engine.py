@@ -29,6 +29,10 @@ from typing import Any
 from hadath.scale.partitions import DEFAULT_PARTITION_SIZE, Partition, plan, read
 from hadath.scale.shards import SHARD_FORMATS, shard_paths, write_jsonl, write_parquet, write_store
 
+# A task that raises (a database restart, a full disk that was cleared) is
+# tried again; partitions are idempotent, so a retry never duplicates.
+RETRIES = 2
+
 
 @dataclass
 class PartitionReport:
@@ -173,6 +177,9 @@ def run(paths: list[str], client: Any, *, out_dir: str | None = None, fmt: str =
     client.run(_warm_up)  # every worker loads its models once, before any task
     kwargs = {"out_dir": out_dir, "fmt": fmt, "db": db, "reference_date": reference_date}
 
+    def submit(part: Partition) -> Any:
+        return client.submit(run_partition, part, pure=False, retries=RETRIES, **kwargs)
+
     def account(rep: PartitionReport) -> None:
         report.articles += rep.articles
         report.errors += rep.errors
@@ -190,17 +197,17 @@ def run(paths: list[str], client: Any, *, out_dir: str | None = None, fmt: str =
     if on_result is None or out_dir is not None or db is not None:
         futures = as_completed()
         for _ in range(min(max_in_flight, len(todo))):
-            futures.add(client.submit(run_partition, todo.popleft(), pure=False, **kwargs))
+            futures.add(submit(todo.popleft()))
         for fut in futures:
             account(fut.result())
             fut.release()
             if todo:
-                futures.add(client.submit(run_partition, todo.popleft(), pure=False, **kwargs))
+                futures.add(submit(todo.popleft()))
     else:
         pending: deque[Any] = deque()
         while todo or pending:
             while todo and len(pending) < max_in_flight:
-                pending.append(client.submit(run_partition, todo.popleft(), pure=False, **kwargs))
+                pending.append(submit(todo.popleft()))
             rep = pending.popleft().result()
             for line in rep.results or ():
                 on_result(line)
