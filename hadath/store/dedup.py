@@ -318,7 +318,9 @@ def assign(conn: Connection, report: dict[str, Any]) -> str:
     if missing:
         rows.update((r["id"], dict(r)) for r in conn.execute(_BY_IDS, {"ids": missing}).mappings())
     best: tuple[float, dict[str, Any]] | None = None
-    for row in rows.values():
+    # Ties go to the smallest id, not to the back end's row order, so that
+    # SQLite and PostgreSQL build the same canonical events.
+    for row in sorted(rows.values(), key=lambda r: r["id"]):
         score = match_score(report, _cand_view(row), row["id"] in related)
         if score is not None and (best is None or score > best[0]):
             best = (score, row)
