@@ -63,6 +63,8 @@ def main() -> None:
     meta = {"model": "model.crfsuite", "learner": "python-crfsuite L-BFGS CRF",
             "params": train.PARAMS, "wiki_weight": args.wiki_weight,
             "domain": "A" if args.domains else None,
+            "segmented_domain": "W" if args.domains else None,
+            "tags": ["PER", "ORG", "LOC", "MISC"],
             "training_data": ["ANERcorp train (CAMeL split), CC BY-SA 4.0"]
             + (["WikiFANE Gold (desegmented), CC BY-SA 3.0"] if args.wiki_weight > 0 else []),
             "evaluation": meta.get("evaluation", meta)}
