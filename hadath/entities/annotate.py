@@ -153,6 +153,22 @@ def _after_titles(tokens: list[Token], i: int, j: int) -> int:
     return i
 
 
+def _praise_of_god(toks: list[Token]) -> bool:
+    """"حامداً الله" is not a person: "الله" ends a name only after a name word.
+
+    Compound names (عبد الله، فضل الله، نصر الله) have "الله" after a
+    known name part; anything else ending in it is a religious formula.
+    """
+    if len(toks) > 2 or toks[-1].norm != "الله":
+        return False
+    if len(toks) == 1:
+        return True
+    lex = lexicon()
+    first = toks[0].norm
+    return not any(v in lex.given or v in lex.family or v in lex.titles for v in variants(first)[:3]) \
+        and first not in ("عبد", "فضل", "نصر", "جار", "حسب", "عطا", "خير")
+
+
 def _spans(tags: list[str]) -> list[tuple[int, int, str]]:
     out = []
     i, n = 0, len(tags)
@@ -215,7 +231,7 @@ def annotate(doc: Document) -> Document:
     for i, j, kind in _spans(tags):
         if kind == "PER":
             i = _after_titles(tokens, i, j)
-            if i >= j:
+            if i >= j or _praise_of_god(tokens[i:j]):
                 continue
         words = [t.norm for t in tokens[i:j]]
         if kind == "LOC" and j - i == 1 and _is_nisba(tokens[i]):
