@@ -81,7 +81,9 @@ def run_partition(part: Partition, *, out_dir: str | None = None, fmt: str = "js
     if db is not None:
         from hadath.store.store import Store
 
-        with Store(db) as store:
+        # The client created the schema before submitting: tasks must not
+        # race on CREATE TABLE.
+        with Store(db, create=False) as store:
             rep.articles, rep.errors, rep.events, rep.skipped = write_store(
                 read(part), store, reference_date)
     elif out_dir is not None:
