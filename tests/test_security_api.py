@@ -169,8 +169,12 @@ def test_only_token_holders_write(client: TestClient) -> None:
     assert counts(client) == before
 
 
-def test_stored_text_with_nul_and_markup_comes_back_verbatim(client: TestClient) -> None:
-    text = "قتل شخصان <script>alert(1)</script> في انفجار\x00 عبوة ناسفة في بغداد أمس."
+@pytest.mark.parametrize("text", [
+    "قتل شخصان <script>alert(1)</script> في انفجار\x00 عبوة ناسفة في بغداد أمس.",
+    "أصيب ثلاثة جنود <img src=x onerror=alert(1)> في هجوم قرب الموصل وبغد\x00اد أمس.",
+], ids=["nul-token", "nul-in-word"])
+def test_stored_text_with_nul_and_markup_comes_back_verbatim(client: TestClient,
+                                                            text: str) -> None:
     r = client.post("/articles", json={"text": text}, headers={"Authorization": f"Bearer {TOKEN}"})
     assert r.status_code in (201, 422), r.text[:300]
     if r.status_code == 201:
