@@ -43,15 +43,16 @@ def _stages() -> list[Stage]:
 def _title_stages() -> tuple[list[Stage], list[Stage]]:
     """Stages for the title: before the body, and after it.
 
-    The title is tokenised and tagged before the body runs, so the body's
-    places stage can resolve the title's names with the article's context
-    (it writes `title_doc.places`).  Times and sources run after the body,
-    so relative dates in the title use the reference date the body found.
+    The title is tokenised before the body runs, so the body's places stage
+    can resolve the title's names with the article's context (it writes
+    `title_doc.places`).  Entities, times and sources run after the body, so
+    a surname alone in the title is the person the body named in full and
+    relative dates use the reference date the body found.
     """
     from hadath import entities, sources, times
 
-    return [normalise_stage, sentences, tokenize, entities.annotate], [times.annotate,
-                                                                      sources.annotate]
+    return [normalise_stage, sentences, tokenize], [entities.annotate, times.annotate,
+                                                    sources.annotate]
 
 
 _PIPELINE: list[Stage] | None = None
@@ -74,6 +75,7 @@ def run(doc: Document, stages: Sequence[Stage] | None = None) -> Document:
             _TITLE_PIPELINE = _title_stages()
         title_doc = Document(doc.title, id=doc.id, date=doc.date)
         title_doc.meta["is_title"] = True
+        title_doc.meta["body"] = doc
         for stage in _TITLE_PIPELINE[0]:
             stage(title_doc)
         doc.title_doc = title_doc
@@ -83,6 +85,7 @@ def run(doc: Document, stages: Sequence[Stage] | None = None) -> Document:
         title_doc.reference_date = doc.reference_date
         for stage in _TITLE_PIPELINE[1]:
             stage(title_doc)
+        del title_doc.meta["body"]  # no reference cycle left behind
     return doc
 
 
