@@ -23,10 +23,12 @@ from __future__ import annotations
 import hashlib
 import math
 from datetime import date, timedelta
+from functools import cache
 from typing import Any
 
 from sqlalchemy import Connection, bindparam, delete, or_, select, update
 
+from hadath.resources import read_lines
 from hadath.store.models import articles, canonical_events, events
 from hadath.text.normalise import normalise_string
 
@@ -57,6 +59,28 @@ def party_key(party: dict[str, Any]) -> str:
     """Normalised name of an actor/recipient, with the article dropped."""
     norm = normalise_string(party.get("text") or "").strip()
     return " ".join(w[2:] if w.startswith("ال") and len(w) > 4 else w for w in norm.split())
+
+
+@cache
+def generic_keys() -> frozenset[str]:
+    """Party names too generic to tie two reports (resources/store/generic_parties.txt)."""
+    return frozenset(party_key({"text": line}) for line in read_lines("store/generic_parties.txt"))
+
+
+def shares_named_party(report: dict[str, Any], cand: dict[str, Any]) -> bool:
+    """Whether an informative party name (not generic, not the place itself)
+    is an actor of both or a recipient of both."""
+    skip = set(generic_keys())
+    for place in (report.get("place") or {}, cand.get("place") or {}):
+        for field in ("text", "name_ar"):
+            if place.get(field):
+                skip.add(party_key({"text": place[field]}))
+    for role in ("actors", "recipients"):
+        xs = [p for p in report.get(role) or [] if (p.get("key") or party_key(p)) not in skip]
+        ys = [p for p in cand.get(role) or [] if (p.get("key") or party_key(p)) not in skip]
+        if any(_name_match(x, y) for x in xs for y in ys):
+            return True
+    return False
 
 
 def _name_match(a: dict[str, Any], b: dict[str, Any]) -> bool:
@@ -136,7 +160,7 @@ def match_score(report: dict[str, Any], cand: dict[str, Any], related: bool) -> 
     # Reports from unrelated articles need a party named in both: type, day
     # and town alone merged distinct events in the hand check (a capital
     # sees several events of one type a day).
-    if not related and max(actors, recipients) < 2:
+    if not related and not shares_named_party(report, cand):
         return None
     # Different instruments (an air strike, a shelling) are different
     # events unless the same story or the same named parties tie them.
