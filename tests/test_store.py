@@ -201,3 +201,15 @@ def test_near_duplicate_articles_are_grouped(store):
     assert store.article("a1")["near_duplicates"] == ["a2"]
     assert store.article("a3")["dup_group"] == "a3"
     assert store.stats()["near_duplicate_groups"] == 1
+
+
+def test_generic_or_place_names_do_not_tie_unrelated_reports(store):
+    aden = {"text": "عدن", "start": 0, "end": 3, "sector": "GOV", "country": "IQ"}
+    store.add_result(result("g1", TEXT, [event(recipients=[CIVILIANS])]))
+    store.add_result(result("g2", TEXT + " ثم", [event(recipients=[{**CIVILIANS, "text": "المدنيين"}])]))
+    store.add_result(result("g3", TEXT + " و", [event(actors=[{**aden, "text": "بغداد"}])]))
+    store.add_result(result("g4", TEXT + " ف", [event(actors=[{**aden, "text": "بغداد"}])]))
+    assert store.events()[0] == 4
+    store.add_result(result("g5", TEXT + " ك", [event(recipients=[CIVILIANS, KADHIMI])]))
+    store.add_result(result("g6", TEXT + " ل", [event(recipients=[{**KADHIMI, "text": "الكاظمي"}])]))
+    assert store.events()[0] == 5
