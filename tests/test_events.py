@@ -120,3 +120,27 @@ def test_acled_table_conditions():
     assert acled_type("ASSAULT", "firearms", mil, mil)["event_type"] == "Battles"
     assert acled_type("ASSAULT", "drone", [], [])["sub_event_type"] == "Air/drone strike"
     assert acled_type("ACCUSE", "disapprove", [], []) is None
+
+
+def _sentence_feats(text: str) -> list[str]:
+    from hadath.events.features import sentence_features
+    from hadath.events.training import structural_doc
+    from hadath.events.triggers import analyse
+
+    doc = structural_doc(text)
+    return [f for v in analyse(doc) for f in sentence_features(v, doc.tokens)]
+
+
+def test_scene_and_realis_features_of_a_narrated_protest():
+    feats = _sentence_feats("وتجمع أمس مئات المتظاهرين أمام مقر المحافظة ورفعوا لافتات تندد بالحكومة.")
+    for f in ("Z:time", "Z:scene", "Z:display", "Z:PROTEST:display", "R:PROTEST:past",
+              "R:PROTEST:past:early", "R:PROTEST:qty"):
+        assert f in feats, f
+    assert "Z:opinion" not in feats
+
+
+def test_scene_features_of_talk_about_protests():
+    feats = _sentence_feats("ويرى الكاتب أن الثورات الشعبية منذ سنوات غيرت النظام.")
+    assert "Z:opinion" in feats and "Z:background" in feats
+    assert not any(f.startswith("R:") for f in feats)
+    assert "Z:time" not in feats and "Z:display" not in feats
