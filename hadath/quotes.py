@@ -11,6 +11,7 @@ verb (VSO): "وكتب الكاظمي"; a verb with no subject of its own ("وو�
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from functools import cache
 from typing import Any
 
@@ -70,11 +71,20 @@ def _noun_phrase(doc: Document, tokens: list[Token], k: int) -> tuple[int, int] 
     return first.start, tokens[end - 1].end
 
 
+def _start(t: Token) -> int:
+    return t.start
+
+
+def _end(t: Token) -> int:
+    return t.end
+
+
 def _speaker(doc: Document, tokens: list[Token], qstart: int, qend: int,
              previous: dict[str, Any] | None) -> tuple[int, int] | None:
     sent = doc.sentences[doc.sentence_of(qstart)] if doc.sentences else None
     lo = sent.start if sent else 0
-    before = [i for i, t in enumerate(tokens) if lo <= t.start and t.end <= qstart]
+    i0 = bisect_left(tokens, lo, key=_start)
+    before = list(range(i0, max(i0, bisect_right(tokens, qstart, key=_end))))
     verbs = [i for i in before if _is_speech_verb(tokens[i])]
     for i in reversed(verbs):
         span = _noun_phrase(doc, tokens, i + 1)
@@ -84,7 +94,8 @@ def _speaker(doc: Document, tokens: list[Token], qstart: int, qend: int,
         if previous is not None and previous["speaker_start"] is not None \
                 and previous["speaker_start"] >= lo:
             return previous["speaker_start"], previous["speaker_end"]
-    after = [i for i, t in enumerate(tokens) if t.start >= qend][:3]
+    a0 = bisect_left(tokens, qend, key=_start)
+    after = list(range(a0, min(a0 + 3, len(tokens))))
     for i in after:
         if _is_speech_verb(tokens[i]):
             span = _noun_phrase(doc, tokens, i + 1)

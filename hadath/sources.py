@@ -12,6 +12,7 @@ head introduce it ("بحسب صحيفة ذا ناشيونال").
 from __future__ import annotations
 
 from functools import cache
+from itertools import islice
 from typing import Any
 
 from hadath.document import Document, Token
@@ -65,8 +66,10 @@ def _signature_start(doc: Document) -> int:
 
 def _in_dateline(doc: Document, tokens: list[Token], i: int, j: int) -> bool:
     """An outlet at the very start, in brackets or before a dash or colon."""
-    if sum(1 for t in tokens[:i] if t.is_word) >= _DATELINE_WORDS:
-        return False
+    if i >= _DATELINE_WORDS:
+        words_before = (k for k in range(i) if tokens[k].is_word)
+        if next(islice(words_before, _DATELINE_WORDS - 1, None), None) is not None:
+            return False
     before = doc.text[max(0, tokens[i].start - 2):tokens[i].start]
     after = doc.text[tokens[j - 1].end:tokens[j - 1].end + 3]
     return "(" in before or ")" in after or "-" in after or ":" in after or "–" in after

@@ -36,6 +36,7 @@ class PhraseMatcher:
         self.trie: dict[str, Any] = {}
         self.suffixes = suffixes
         self.max_len = 0
+        self._starts: dict[str, bool] = {}
         for phrase, payload in entries:
             self.add(phrase, payload)
 
@@ -47,6 +48,7 @@ class PhraseMatcher:
         for k in keys:
             node = node.setdefault(k, {})
         node.setdefault(_END, []).append(payload)
+        self._starts.clear()
         self.max_len = max(self.max_len, len(keys))
 
     def __len__(self) -> int:
@@ -86,9 +88,18 @@ class PhraseMatcher:
         i = 0
         n = len(tokens)
         trie = self.trie
+        starts = self._starts
         while i < n:
             tok = tokens[i]
-            if tok.is_word and any(r in trie for r in self._first_readings(tok)):
+            if not tok.is_word:
+                i += 1
+                continue
+            hit = starts.get(tok.norm)
+            if hit is None:
+                if len(starts) > 500_000:
+                    starts.clear()
+                hit = starts[tok.norm] = any(r in trie for r in self._first_readings(tok))
+            if hit:
                 m = self._match_at(tokens, i)
                 if m is not None:
                     yield i, m[0], m[1], m[2]
