@@ -123,11 +123,19 @@ def test_country_level_places_need_more_evidence(store):
 
 def test_same_article_mentions_merge_without_place(store):
     # Title and body of one article report one event; the title gives no place.
-    r = result("a1", TEXT, [{**event(place=None, date=None), "field": "title"},
-                            event(recipients=[KADHIMI])])
+    title_event = {**event(place=None, date=None, recipients=[{**KADHIMI, "text": "الكاظمي"}]),
+                   "field": "title"}
+    r = result("a1", TEXT, [title_event, event(recipients=[KADHIMI]),
+                            event(fatalities=2, date="2021-11-06"),
+                            event(fatalities=2, date="2021-11-06", place=None)])
     store.add_result(r)
     total, rows = store.events()
-    assert total == 1 and rows[0]["n_reports"] == 2 and rows[0]["n_articles"] == 1
+    assert total == 2 and {(x["n_reports"], x["n_articles"]) for x in rows} == {(2, 1)}
+    # Two mentions in one article with nothing in common stay apart.
+    other = {**event(type="COERCE", acled=None, mode=None), "sentence": {"start": 41, "end": 80}}
+    store.add_result(result("a2", TEXT + " ثم", [event(type="COERCE", acled=None, mode=None),
+                                                 other]))
+    assert store.events(type="COERCE")[0] == 2
 
 
 def test_filters_and_full_text(store):

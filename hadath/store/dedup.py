@@ -83,6 +83,19 @@ def shares_named_party(report: dict[str, Any], cand: dict[str, Any]) -> bool:
     return False
 
 
+def same_sentence(a: str | None, b: str | None, threshold: float = 0.6) -> bool:
+    """Whether two evidence sentences are one sentence, possibly rewritten."""
+    if not a or not b:
+        return False
+    wa, wb = set(normalise_string(a).split()), set(normalise_string(b).split())
+    return bool(wa and wb) and len(wa & wb) / len(wa | wb) >= threshold
+
+
+def same_figures(r: dict[str, Any], c: dict[str, Any]) -> bool:
+    """Whether both give the same number killed or the same number injured."""
+    return any(r.get(k) is not None and r.get(k) == c.get(k) for k in ("fatalities", "injured"))
+
+
 def _name_match(a: dict[str, Any], b: dict[str, Any]) -> bool:
     ka, kb = a.get("key") or party_key(a), b.get("key") or party_key(b)
     return bool(ka and kb and (ka == kb or (min(len(ka), len(kb)) >= 3 and (ka in kb or kb in ka))))
@@ -160,8 +173,16 @@ def match_score(report: dict[str, Any], cand: dict[str, Any], related: bool) -> 
     # Reports from unrelated articles need a party named in both: type, day
     # and town alone merged distinct events in the hand check (a capital
     # sees several events of one type a day).
-    if not related and not shares_named_party(report, cand):
-        return None
+    # A merge needs evidence beyond type, day and town (the hand check found
+    # those alone wrong more often than right, even inside one article):
+    # a party named in both, or, for the same story, the same sentence
+    # (near-duplicate rewrites) or the same casualty figure.
+    if not shares_named_party(report, cand):
+        if not related:
+            return None
+        if not (same_sentence(report.get("notes"), cand.get("notes"))
+                or same_figures(report, cand)):
+            return None
     # Different instruments (an air strike, a shelling) are different
     # events unless the same story or the same named parties tie them.
     modes_differ = bool(report.get("mode") and cand.get("mode") and report["mode"] != cand["mode"])
