@@ -193,15 +193,7 @@ def test_dask_run_into_a_store_is_idempotent(sample, reference, client, tmp_path
     from hadath.scale import dask_engine
 
     db = tmp_path / "h.db"
-    try:
-        rep = dask_engine.run([str(sample)], client, partition_size=15, db=f"sqlite:///{db}")
-    except ValueError as exc:
-        if "scheme must be specified" not in str(exc):
-            raise
-        # A Store opened on a database that already holds articles cannot
-        # read their MinHash signatures with datasketch >= 2
-        # (hadath.store.neardup.from_bytes passes no `scheme`).
-        pytest.xfail(f"store bug reopening an existing database: {exc}")
+    rep = dask_engine.run([str(sample)], client, partition_size=15, db=f"sqlite:///{db}")
     ok = [r for r in reference if "error" not in r]
     assert rep.articles == len(ok) and rep.errors == len(reference) - len(ok)
     assert rep.events == sum(len(r.get("events") or ()) for r in ok)

@@ -26,11 +26,16 @@ def shingles(title: str | None, text: str) -> set[bytes]:
     return {" ".join(words[i : i + SHINGLE]).encode("utf-8") for i in range(len(words) - SHINGLE + 1)}
 
 
+# Stored signatures must be read back with the scheme that made them
+# (datasketch 2 refuses to guess); affine32 values fit in four bytes.
+SCHEME = "affine32"
+
+
 def signature(title: str | None, text: str) -> MinHash | None:
     sh = shingles(title, text)
     if not sh:
         return None
-    m = MinHash(num_perm=NUM_PERM)
+    m = MinHash(num_perm=NUM_PERM, scheme=SCHEME)
     m.update_batch(list(sh))
     return m
 
@@ -42,7 +47,7 @@ def to_bytes(m: MinHash) -> bytes:
 
 def from_bytes(data: bytes) -> MinHash:
     values = np.frombuffer(data, dtype=np.uint32).astype(np.uint64)
-    return MinHash(num_perm=NUM_PERM, hashvalues=values)
+    return MinHash(num_perm=NUM_PERM, hashvalues=values, scheme=SCHEME)
 
 
 class NearDuplicateIndex:
