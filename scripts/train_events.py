@@ -4,7 +4,7 @@
     .venv/bin/python scripts/train_events.py [--gsr ../shared/data/arabic_event_gsr_dev]
 
 For each GSR event type (ASSAULT, PROTEST): features from hadath.events.features
-(lexicon view + word n-grams), L2-regularised logistic regression with
+(lexicon view, word n-grams, scene word classes and realis cues), L2-regularised logistic regression with
 balanced class weights; C and the decision threshold are chosen by 4-fold
 cross-validation on the dev set; the calibration table maps out-of-fold
 probabilities to held-out precision.  Deterministic (fixed seeds).
