@@ -63,8 +63,6 @@ def _record_dict(doc: Document, r: Record, fallback_date, fallback_place) -> dic
     placed = r.placed()
     place = dict(placed.place) if placed else (dict(fallback_place) if fallback_place else None)
     place_source = "sentence" if placed else ("article" if fallback_place else None)
-    if place is not None:
-        place.pop("field", None)
     # State forces without a stated nationality that use force or coercion
     # act in their own country (a diplomatic actor may well be foreign).
     for a in actors + recipients:

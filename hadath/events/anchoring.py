@@ -90,7 +90,8 @@ def main_place(doc: Document) -> dict[str, Any] | None:
     """The article's main place: its most mentioned sub-national place, else country."""
     places = [p for p in doc.places if not _affiliated(doc, p["start"])]
     if doc.title_doc is not None:
-        places += list(doc.title_doc.places)
+        # Title places point into the title: say so on the copy.
+        places += [{**p, "field": "title"} for p in doc.title_doc.places]
     if not places:
         return None
     key = lambda p: p.get("geonameid") or p.get("name")  # noqa: E731

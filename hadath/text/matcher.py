@@ -16,7 +16,7 @@ from hadath.document import Token
 from hadath.text.normalise import normalise, normalise_string
 from hadath.text.tokens import split_article, suffix_variants, tokenize_normalised, variants
 
-_END = "\x00"  # trie key that holds the payloads of a complete phrase
+_END = ""  # trie key holding a complete phrase's payloads; no token is empty
 
 
 def phrase_keys(phrase: str) -> tuple[str, ...]:
