@@ -19,6 +19,7 @@ from sqlalchemy import (
     Engine,
     create_engine,
     event,
+    false,
     func,
     insert,
     literal_column,
@@ -148,6 +149,10 @@ class Store:
             return [self.add_to(conn, r, r.get("origin")) for r in results]
 
     def add_to(self, conn: Connection, result: dict[str, Any], origin: str | None = None) -> str | None:
+        if any(isinstance(result.get(k), str) and "\x00" in result[k]
+               for k in ("text", "title", "id", "source", "url")):
+            # PostgreSQL refuses NUL in text and JSON; U+FFFD keeps every offset.
+            result = _without_nul(result)
         if result.get("error") is not None or not isinstance(result.get("text"), str):
             self._add_error(conn, result, origin)
             return None
@@ -322,7 +327,8 @@ class Store:
         if country:
             conds.append(t.c.country == country.upper())
         if admin1:
-            conds.append(func.lower(t.c.admin1) == admin1.lower())
+            # A NUL can name no division (and PostgreSQL refuses it in text).
+            conds.append(func.lower(t.c.admin1) == admin1.lower() if "\x00" not in admin1 else false())
         if bbox:
             min_lon, min_lat, max_lon, max_lat = bbox
             conds += [t.c.lon >= min_lon, t.c.lon <= max_lon, t.c.lat >= min_lat, t.c.lat <= max_lat]
@@ -330,7 +336,11 @@ class Store:
             key = dedup.party_key({"text": actor})
             pattern = "%" + key.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
             ev_ids = select(participants.c.event_id).where(participants.c.norm.like(pattern, escape="\\"))
-            if canonical:
+            if not key or "\x00" in key:
+                # Nothing but spaces or marks (LIKE '%%' would match every
+                # event), or a NUL (PostgreSQL refuses it): no party matches.
+                conds.append(false())
+            elif canonical:
                 conds.append(t.c.id.in_(select(events.c.canonical_id).where(events.c.id.in_(ev_ids))))
             else:
                 conds.append(t.c.id.in_(ev_ids))
@@ -382,6 +392,8 @@ class Store:
 
     def event(self, id: str) -> dict[str, Any] | None:
         """One event (canonical or article-level) with its reports, evidence and sources."""
+        if "\x00" in id:  # no id holds a NUL (and PostgreSQL refuses one)
+            return None
         with self.engine.connect() as conn:
             row = conn.execute(select(canonical_events).where(canonical_events.c.id == id)).mappings().first()
             if row is not None:
@@ -422,6 +434,8 @@ class Store:
 
     def article(self, id: str) -> dict[str, Any] | None:
         """One article: text, title, metadata and every stored annotation."""
+        if "\x00" in id:  # no id holds a NUL (and PostgreSQL refuses one)
+            return None
         with self.engine.connect() as conn:
             row = conn.execute(select(articles).where(articles.c.id == id)).mappings().first()
             if row is None:
@@ -507,6 +521,17 @@ class Store:
             n_events = conn.execute(select(func.count()).select_from(events)).scalar_one()
             n_ev_articles = conn.execute(select(func.coalesce(func.sum(articles.c.n_events), 0))).scalar_one()
             return bad == 0 and n_events == n_ev_articles
+
+
+def _without_nul(value: Any) -> Any:
+    """`value` with every NUL in its strings replaced by U+FFFD (same length)."""
+    if isinstance(value, str):
+        return value.replace("\x00", "\ufffd")
+    if isinstance(value, dict):
+        return {_without_nul(k): _without_nul(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_without_nul(v) for v in value]
+    return value
 
 
 def _plain(row: Any) -> dict[str, Any]:
