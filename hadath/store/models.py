@@ -21,6 +21,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    func,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 
@@ -94,6 +95,12 @@ canonical_events = Table(
     Column("sources", Json),
     Column("first_article_id", String(200)),
     Index("ix_canonical_type_date", "type", "date"),
+    # Composite indexes let a filtered, date-ordered page walk an index and
+    # stop after `limit` rows instead of sorting every match (see
+    # docs/reliability.md: country 118 -> 11 ms, admin1 322 -> 13 ms).
+    Index("ix_canonical_date_id", "date", "id"),
+    Index("ix_canonical_country_date", "country", "date", "id"),
+    Index("ix_canonical_type_mode_date", "type", "mode", "date"),
 )
 
 events = Table(
@@ -127,7 +134,14 @@ events = Table(
     Column("data", Json, nullable=False),  # the event exactly as extracted
     Column("canonical_id", String(64), ForeignKey("canonical_events.id"), index=True),
     Index("ix_events_type_date", "type", "date"),
+    Index("ix_events_date_id", "date", "id"),
+    Index("ix_events_country_date", "country", "date", "id"),
+    Index("ix_events_type_mode_date", "type", "mode", "date"),
 )
+
+# The admin1 filter compares lower-cased names.
+for _table in (canonical_events, events):
+    Index(f"ix_{_table.name}_admin1_date", func.lower(_table.c.admin1), _table.c.date)
 
 # One row per actor/recipient mention, normalised, for actor filters.
 participants = Table(
