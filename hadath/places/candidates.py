@@ -26,7 +26,7 @@ from hadath.places.lexicon import (
     stop_keys,
 )
 from hadath.places.nisba import country_for
-from hadath.text.normalise import normalise_string
+from hadath.text.matcher import clitic_start
 from hadath.text.tokens import split_article, variants
 
 CURATED = ("country", "admin1", "region", "district", "landmark")
@@ -80,27 +80,7 @@ def is_cue(tok: Token, kind: str) -> bool:
 
 def _clitic_cut(doc: Document, tok: Token, reading: str) -> int:
     """Original offset where `reading` (with its article) starts in `tok`."""
-    norm = tok.norm
-    if not norm.endswith(reading) or norm == reading:
-        return tok.start
-    prefix = norm[: len(norm) - len(reading)]
-    if prefix.endswith("ال"):
-        cut = len(prefix) - 2
-    else:
-        cut = len(prefix)
-    if cut <= 0:
-        return tok.start
-    # Count `cut` letters in the original, skipping marks that normalise away.
-    text = doc.text
-    pos = tok.start
-    seen = 0
-    while pos < tok.end and seen < cut:
-        if normalise_string(text[pos]):
-            seen += 1
-        pos += 1
-    while pos < tok.end and not normalise_string(text[pos]):
-        pos += 1
-    return pos
+    return clitic_start(doc.text, tok, reading)
 
 
 def _best_prior(gaz: Gazetteer, key: str) -> float:

@@ -133,9 +133,9 @@ def clitic_start(text: str, tok: Token, reading: str) -> int:
     the article's alef is elided and no sub-span spells the word.
     """
     norm = tok.norm
-    k = norm.find(reading) if not norm.startswith(reading) else 0
-    if k <= 0:
+    if not norm.endswith(reading) or norm == reading:
         return tok.start
+    k = len(norm) - len(reading)  # readings only ever drop a prefix
     if norm[:k].endswith("ال"):
         k -= 2
     elif norm[:k].endswith("لل"):
