@@ -10,29 +10,14 @@ from __future__ import annotations
 
 import csv
 import os
-import socket
 import sys
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from e2e_browser import REPO, playwright_api, serve  # noqa: E402,F401
 
-CHROMIUM = os.environ.get("HADATH_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]
-REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = Path(os.environ.get("HADATH_ARTIFACTS", REPO / "artifacts")) / "e2e"
-
-if not Path(CHROMIUM).exists():
-    pytest.skip(f"chromium not found at {CHROMIUM}: run scripts/ci/install_browser.sh",
-                allow_module_level=True)
-playwright_api = pytest.importorskip(
-    "playwright.sync_api", reason="Python playwright missing: run scripts/ci/install_browser.sh")
-pytest.importorskip("uvicorn")
 
 sys.path.insert(0, str(REPO / "tests"))
 from test_api_fixtures import SEED, fill_store  # noqa: E402
@@ -41,37 +26,12 @@ from test_api_fixtures import SEED, fill_store  # noqa: E402
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """`hadath serve`'s app over a fresh store holding the seed article."""
-    import uvicorn
-
-    from hadath.api import create_app
-
     if not SEED.exists():
         pytest.skip(f"seed article missing: {SEED}")
     url = f"sqlite:///{tmp_path_factory.mktemp('e2e') / 'store.db'}"
     fill_store(url, 0)
-    app = create_app(url, token="")
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not srv.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            pytest.fail("the API server did not start")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}/"
-    srv.should_exit = True
-    thread.join(timeout=10)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    with playwright_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
+    with serve(url) as base:
+        yield base
 
 
 def test_drone_attack_at_baghdad_with_evidence(server: str, browser) -> None:  # noqa: ANN001

@@ -15,29 +15,11 @@ keeps the payloads inert.
 
 from __future__ import annotations
 
-import os
-import socket
 import sys
-import threading
-import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
-
-CHROMIUM = os.environ.get("HADATH_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]
-REPO = Path(__file__).resolve().parents[2]
-
-if not Path(CHROMIUM).exists():
-    pytest.skip(f"chromium not found at {CHROMIUM}: run scripts/ci/install_browser.sh",
-                allow_module_level=True)
-playwright_api = pytest.importorskip(
-    "playwright.sync_api", reason="Python playwright missing: run scripts/ci/install_browser.sh")
-pytest.importorskip("uvicorn")
+from e2e_browser import REPO, playwright_api, serve  # noqa: E402,F401
 
 sys.path.insert(0, str(REPO / "tests"))
 from test_api_fixtures import SEED, seed_article  # noqa: E402
@@ -57,10 +39,8 @@ TITLE = "هجوم " + PAYLOADS[0] + " على " + PAYLOADS[1]
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    import uvicorn
 
     import hadath
-    from hadath.api import create_app
     from hadath.store import Store
 
     if not SEED.exists():
@@ -76,29 +56,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     url = f"sqlite:///{tmp_path_factory.mktemp('xss') / 'store.db'}"
     with Store(url) as store:
         store.add_result(result, origin="<script>window.__xss=11</script>")
-    app = create_app(url, token="")
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not srv.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            pytest.fail("the API server did not start")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}/"
-    srv.should_exit = True
-    thread.join(timeout=10)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    with playwright_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
+    with serve(url) as base:
+        yield base
 
 
 @pytest.mark.parametrize("bypass_csp", [False, True], ids=["as-served", "csp-bypassed"])
