@@ -113,6 +113,15 @@ def test_undated_event_falls_back_to_reference_week():
     assert e["mode"] == "aerial"
 
 
+def test_time_of_the_saying_does_not_date_the_event():
+    # "أمس" dates the minister's statement; the attack happened on Friday.
+    evs = events("قال الوزير أمس إن الهجوم وقع يوم الجمعة في بغداد.", date="2015-07-20")
+    assert only(evs, "ASSAULT")[0]["date"] == {"value": "2015-07-17", "precision": "day"}
+    # With no other time, the saying's time is still better than none.
+    evs = events("قال الوزير أمس إن مسلحين هاجموا قرية في ديالى.", date="2015-07-20")
+    assert only(evs, "ASSAULT")[0]["date"]["value"] == "2015-07-19"
+
+
 def test_acled_table_conditions():
     civ = [{"sector": "CVL"}]
     mil = [{"sector": "MIL"}]

@@ -1,7 +1,7 @@
 """When and where: an event mention's date and place from its surroundings.
 
 Date: the nearest time expression in the mention's sentence (its own
-precision), else the article's reference date at "week" precision (the
+precision; one before a reporting إن/أن dates the saying, so it comes last), else the article's reference date at "week" precision (the
 event is reported, not dated, by the article); never a time the times stage
 flags as generic, and a definite, anaphoric mention (الهجوم) only takes a
 time right next to it, so "جاء هجوم ... بعد ... يوم الجمعة" does not re-date
@@ -22,6 +22,7 @@ _GRAN_RANK = {"day": 0, "week": 1, "month": 2, "year": 3}
 _AFFILIATION = frozenset({"مرتبط", "مرتبطه", "المرتبط", "المرتبطه", "الموالي", "الموالية",
                           "مدعوم", "المدعومه", "المدعوم", "مدعومه", "تابع", "التابع",
                           "التابعه", "موالي", "مواليه"})
+_COMPLEMENTISER = frozenset({"ان", "انه", "انها", "بان", "بانه", "بانها", "فان"})
 _FEATURE_RANK = {"landmark": 0, "district": 1, "city": 2, "admin1": 3, "region": 4, "country": 5}
 
 
@@ -42,7 +43,11 @@ def sentence_time(doc: Document, s_start: int, s_end: int, t_start: int, t_end: 
         dist = t["start"] - t_end if t["start"] >= t_end else t_start - t["end"]
         if anaphoric and dist > 12:  # about two words
             continue
-        key = (dist, _GRAN_RANK.get(t.get("granularity", "year"), 4))
+        # "قال أمس إن الهجوم وقع يوم الجمعة": a time before a reporting
+        # complementiser dates the saying, not the event; use it last.
+        reported = t["end"] <= t_start and _COMPLEMENTISER.intersection(
+            normalise_string(doc.text[t["end"]:t_start]).split())
+        key = (bool(reported), dist, _GRAN_RANK.get(t.get("granularity", "year"), 4))
         if best is None or key < best[0]:
             best = (key, t)
     return best[1] if best else None
