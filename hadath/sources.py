@@ -18,6 +18,7 @@ from typing import Any
 from hadath.document import Document, Token
 from hadath.resources import path
 from hadath.text.matcher import PhraseMatcher, normalised_set
+from hadath.text.normalise import normalise_string
 from hadath.text.tokens import variants
 
 _SIGNATURE_MAX_TOKENS = 6
@@ -51,6 +52,20 @@ def _lexicons() -> tuple[PhraseMatcher, PhraseMatcher, PhraseMatcher]:
             kind, phrase = line.rstrip("\n").split("\t")
             (cues if kind == "cue" else heads).add(phrase, kind)
     return outlets, cues, heads
+
+
+@cache
+def outlet_names() -> frozenset[str]:
+    """Normalised names of the listed outlets that are never ordinary words."""
+    names = set()
+    with open(path("sources/outlets.tsv"), encoding="utf-8") as fh:
+        for line in fh:
+            if line.startswith("#") or not line.strip():
+                continue
+            for name in line.rstrip("\n").split("\t")[3].split("|"):
+                if not name.startswith("~"):
+                    names.add(" ".join(normalise_string(name).split()))
+    return frozenset(names)
 
 
 def _signature_start(doc: Document) -> int:

@@ -124,3 +124,13 @@ def test_tag_conll_segmented_input_keeps_tokens():
     out = list(tag_conll(lines))
     assert [o.split("\t")[0] for o in out] == lines
     assert all(o.split("\t")[1] == "O" or o.split("\t")[1][:2] in ("B-", "I-") for o in out)
+
+
+def test_news_outlets_are_organisations():
+    doc = hadath.extract("قال الجيش العراقي إن الهجوم فشل.\nروداو",
+                         title="واشنطن بوست تروي تفاصيل الهجوم")
+    body = {(e["text"], e["type"]) for e in doc.entities}
+    title = {(e["text"], e["type"]) for e in doc.title_doc.entities}
+    assert ("روداو", "ORG") in body
+    assert ("واشنطن بوست", "ORG") in title
+    assert not any(e["text"] == "واشنطن" for e in doc.title_doc.entities)

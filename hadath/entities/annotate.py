@@ -16,6 +16,7 @@ from hadath.entities.consistency import (
 from hadath.entities.lexicon import lexicon
 from hadath.entities.tagger import tag_words
 from hadath.resources import read_lines
+from hadath.sources import outlet_names
 from hadath.text.normalise import normalise_string
 from hadath.text.tokens import split_article, variants
 
@@ -229,6 +230,8 @@ def annotate(doc: Document) -> Document:
     entities: list[dict[str, Any]] = []
     taken = [False] * n
     for i, j, kind in _spans(tags):
+        if any(taken[i:j]):
+            continue  # already inside an outlet name extended below
         if kind == "PER":
             i = _after_titles(tokens, i, j)
             if i >= j or _praise_of_god(tokens[i:j]):
@@ -237,6 +240,16 @@ def annotate(doc: Document) -> Document:
         if kind == "LOC" and j - i == 1 and _is_nisba(tokens[i]):
             kind = "NORP"
         kind = _refine(kind, words)
+        # A news outlet ("روداو", "واشنطن بوست") is an organisation, also when
+        # the model only caught the start of its name.
+        for extra in (0, 1, 2):
+            k = j + extra
+            if k > n or any(taken[i:k]) or any(t.sentence != tokens[i].sentence
+                                               for t in tokens[i:k]):
+                break
+            if " ".join(t.norm for t in tokens[i:k]) in outlet_names():
+                kind, j, words = "ORG", k, [t.norm for t in tokens[i:k]]
+                break
         first = tokens[i]
         s = _skip_letters(doc.text, first.start, first.end, clitic_cut(first.norm))
         e = tokens[j - 1].end
