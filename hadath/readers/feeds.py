@@ -21,12 +21,10 @@ MAX_FEED_BYTES = 64 * 1024 * 1024
 
 
 def _open(path: Path) -> bytes:
-    if path.suffix == ".gz":
-        import gzip
+    # The readers' opener: a .gz feed goes through the same gzip-bomb guard.
+    from hadath.readers import _open_binary
 
-        with gzip.open(path, "rb") as fh:
-            return fh.read(MAX_FEED_BYTES + 1)
-    with open(path, "rb") as fh:
+    with _open_binary(path) as fh:
         return fh.read(MAX_FEED_BYTES + 1)
 
 
@@ -70,7 +68,7 @@ def iter_feed(path: str | Path) -> Iterator[Item]:
     origin = str(p)
     try:
         data = _open(p)
-    except OSError as exc:
+    except (OSError, EOFError) as exc:
         yield ReadError(origin, f"cannot open: {exc.strerror or exc}")
         return
     if len(data) > MAX_FEED_BYTES:
