@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Iterator
+from contextlib import nullcontext
 from datetime import date as _date
 from typing import Any, BinaryIO
 
@@ -120,25 +121,12 @@ def _extract_dask(args: argparse.Namespace) -> int:
 def cmd_tag(args: argparse.Namespace) -> int:
     from hadath.entities import tag_conll
 
-    if args.path == "-":
-        lines = sys.stdin
-    else:
-        lines = open(args.path, encoding="utf-8-sig", errors="replace")
-    with lines if args.path != "-" else _nullcontext(lines):
+    source = (nullcontext(sys.stdin) if args.path == "-"
+              else open(args.path, encoding="utf-8-sig", errors="replace"))
+    with source as lines:
         for line in tag_conll(lines):
             sys.stdout.write(line + "\n")
     return 0
-
-
-class _nullcontext:
-    def __init__(self, obj: Any) -> None:
-        self.obj = obj
-
-    def __enter__(self) -> Any:
-        return self.obj
-
-    def __exit__(self, *exc: object) -> None:
-        return None
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -134,3 +134,19 @@ def test_news_outlets_are_organisations():
     assert ("روداو", "ORG") in body
     assert ("واشنطن بوست", "ORG") in title
     assert not any(e["text"] == "واشنطن" for e in doc.title_doc.entities)
+
+
+def test_cli_tag_reads_a_file_and_stdin(tmp_path):
+    import subprocess
+    import sys
+
+    conll = "بغداد\tx\nعاصمة\n\nمصطفى\nالكاظمي\n"
+    p = tmp_path / "in.conll"
+    p.write_text(conll, encoding="utf-8")
+    for args, stdin in (([str(p)], None), (["-"], conll.encode())):
+        run = subprocess.run([sys.executable, "-m", "hadath", "tag", *args], input=stdin,
+                             capture_output=True, timeout=120, check=True)
+        rows = run.stdout.decode().split("\n")
+        assert [r.split("\t")[0] for r in rows if r] == ["بغداد", "عاصمة", "مصطفى", "الكاظمي"]
+        assert rows[2] == ""  # the sentence break is kept
+        assert rows[3].endswith("\tB-PER") and rows[4].endswith("\tI-PER")
