@@ -51,9 +51,6 @@ class PhraseMatcher:
         self._starts.clear()
         self.max_len = max(self.max_len, len(keys))
 
-    def __len__(self) -> int:
-        return self.max_len
-
     def _first_readings(self, tok: Token) -> Sequence[str]:
         return suffix_variants(tok.norm) if self.suffixes else variants(tok.norm)
 
