@@ -153,3 +153,22 @@ def test_scene_features_of_talk_about_protests():
     assert "Z:opinion" in feats and "Z:background" in feats
     assert not any(f.startswith("R:") for f in feats)
     assert "Z:time" not in feats and "Z:display" not in feats
+
+
+@pytest.mark.parametrize("text,typ", [
+    ("شارك مئات الطلاب في مظاهرة أمام الجامعة في القاهرة أمس.", "PROTEST"),
+    ("أصيب مئات الأشخاص في هجوم على السوق في حلب أمس.", "ASSAULT"),
+])
+def test_rough_count_of_people_is_not_generic(text, typ):
+    # "مئات" counts the participants or victims here, not the events.
+    e = only(events(text), typ)
+    assert e and e[0]["status"] == "occurred" and e[0]["date"]["precision"] == "day"
+
+
+@pytest.mark.parametrize("text", [
+    "شن المسلحون عشرات الهجمات على المنطقة.",
+    "شن المسلحون عشرات من الهجمات على المنطقة.",
+    "نفذ التنظيم سلسلة تفجيرات في المدينة.",
+])
+def test_rough_count_of_events_is_generic(text):
+    assert not only(events(text), "ASSAULT")

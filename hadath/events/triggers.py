@@ -140,6 +140,11 @@ def cues_for(view: SentenceView, tokens: list[Token], i: int, j: int,
             elif c.scope == "after":
                 if h.i >= j and h.i - j < near:
                     out.append(c)
+            elif c.scope == "quantifies":
+                # "عشرات الهجمات", "مئات من الغارات": the count is of the events
+                # themselves; "مئات الطلاب في مظاهرة" counts people, not protests.
+                if h.j == i or (h.j + 1 == i and tokens[h.j].norm == "من"):
+                    out.append(c)
     return out
 
 
