@@ -65,7 +65,14 @@ class Candidate:
     qualifier_countries: set[str] = field(default_factory=set)
     qualifier_admin1: set[str] = field(default_factory=set)
     prefer: str | None = None  # "city" after مدينة, "admin1" after محافظة
+    after_locative: bool = False  # "قرية X", "حي X": named as a settlement
+    # "بلدة الكرك في البقاع": the region, admin1 or town the text puts it in.
+    qualifier_places: list[Place] = field(default_factory=list)
+    # Places joined to it by و in a list ("الزاب والرياض والعباسي").
+    partners: list[Candidate] = field(default_factory=list)
+    own_context: str | None = None  # the country this mention adds to the context
     chosen: Place | None = None
+    approx: Place | None = None  # an unknown homonym placed by its qualifier
 
 
 def is_cue(tok: Token, kind: str) -> bool:
@@ -181,6 +188,11 @@ def find_candidates(doc: Document, gaz: Gazetteer) -> list[Candidate]:
         after_cue = (i > 0 and not tokens[i - 1].prefix
                      and split_article(tokens[i - 1].norm)[1] in _NAME_CUES)
         best = _longest_at(tokens, i, gaz, allow_common_word=after_cue)
+        if (best is None and out and out[-1].j == i and len(tok.norm) == 3
+                and tok.norm[0] in "وف" and tok.norm[1:] in gaz.keys):
+            # "الحديدة وإب": a two-letter name after a conjunction, too short
+            # for variants() to strip, read only in a list of places.
+            best = (i + 1, tok.norm[1:], tok.norm[1:])
         if best is None:
             i += 1
             continue
@@ -250,11 +262,14 @@ def gather_evidence(doc: Document, cands: list[Candidate]) -> None:
             prev = tokens[c.i - 1]
             # "مدينة صور", "العاصمة بغداد" introduce a name; the definite
             # "المنطقة دون" does not.
-            if (is_cue(prev, "locative") and not c.clitic
+            # "شارع الثورة", "سجن بغداد": a street's or a building's name,
+            # no evidence that the name itself is a place.
+            if (is_cue(prev, "locative") and not c.clitic and not is_cue(prev, "head")
                     and (not prev.prefix.endswith("ال") or is_cue(prev, "capital"))):
                 c.strong = True
+                c.after_locative = not is_cue(prev, "capital")
                 base = split_article(prev.norm)[1]
-                if base in ("محافظه", "ولايه", "اقليم"):
+                if base in ("محافظه", "ولايه", "اقليم", "محافظات", "ولايات"):
                     c.prefer = "admin1"
                 elif base in ("مدينه", "بلده", "قريه", "عاصمه"):
                     c.prefer = "city"
@@ -284,7 +299,11 @@ def gather_evidence(doc: Document, cands: list[Candidate]) -> None:
             if prefix.removesuffix("ال")[-1:] in ("ب", "ل") or prefix.endswith("لل"):
                 c.weak = True
         # A family name after it makes it a given name ("نايف البكري").
-        if c.j < len(tokens) and not (c.strong or c.weak):
+        big = max((p.population for p in c.places), default=0) >= BIG_TOWN
+        if c.j < len(tokens) and not (c.strong or c.weak) and (
+                not big or c.key in given_names()):
+            # ("منفذ بنغازي البحري": a big town's name followed by an
+            # adjective is the town.)
             nxt = tokens[c.j]
             if (nxt.is_word and nxt.sentence == tok.sentence and nxt.norm.startswith("ال")
                     and nxt.norm.endswith("ي") and len(nxt.norm) >= 5
@@ -293,6 +312,7 @@ def gather_evidence(doc: Document, cands: list[Candidate]) -> None:
         # After: nisba adjective, or (cue words then) a country/region name.
         k = c.j
         steps = 0
+        inside = False  # "حي X في/ب مدينة Y": Y contains X
         while k < len(tokens) and steps < _QUALIFIER_WINDOW:
             t = tokens[k]
             if not t.is_word or t.sentence != tok.sentence:
@@ -314,15 +334,24 @@ def gather_evidence(doc: Document, cands: list[Candidate]) -> None:
                 c.direction_qualifier = any(
                     is_cue(tokens[m], "direction") for m in range(c.j, k + 1)
                 )
+                inside = inside or attached
                 quals = [p for p in other.places if p.feature in ("country", "admin1", "region")]
-                if not quals and not other.common and is_cue(tokens[k - 1], "direction"):
-                    # "الإسكندرية جنوب بغداد": near that city.
-                    c.qualifier_points = [p for p in other.places if p.feature == "city"]
+                if not quals and not other.common and (
+                    c.direction_qualifier or (inside and c.after_locative)
+                ):
+                    # "الإسكندرية جنوب بغداد", "حي الأشرفية في مدينة حلب":
+                    # near that city.
+                    c.qualifier_points = [p for p in other.places
+                                          if p.feature in ("city", "district")]
                     c.qualifier_countries.update(p.country for p in c.qualifier_points)
                 if quals:
                     c.qualifier_countries.update(p.country for p in quals)
                     c.qualifier_admin1.update(p.admin1 for p in quals if p.admin1)
+                    if c.after_locative and not c.direction_qualifier:
+                        c.qualifier_places = [p for p in quals if p.feature != "country"]
                 break
+            if t.norm in ("في", "داخل") or (t.norm[:1] == "ب" and is_cue(t, "locative")):
+                inside = True
             if not (is_cue(t, "direction") or is_cue(t, "capital")
                     or is_cue(t, "preposition") or is_cue(t, "locative")):
                 break
@@ -337,11 +366,20 @@ def gather_evidence(doc: Document, cands: list[Candidate]) -> None:
     # shares that place's evidence.
     for prev_c, c in zip(cands, cands[1:], strict=False):
         if c.i == prev_c.j and tokens[c.i].norm.startswith("و") and not c.person:
-            # A list of places ("بنغازي والبيضاء") is itself evidence.
-            listed = prev_c.weak or prev_c.strong or not prev_c.common
+            c.partners.append(prev_c)
+            prev_c.partners.append(c)
+            # A list of places ("بنغازي والبيضاء", "الرمادي والفلوجة") is
+            # itself evidence.
+            listed = (prev_c.weak or prev_c.strong or not prev_c.common
+                      or bool({p.country for p in prev_c.places} & {p.country for p in c.places}))
             c.coordinated = listed
             c.weak = c.weak or listed
             c.strong = c.strong or (prev_c.strong and not c.common)
+            if prev_c.common and not prev_c.person and not c.common and c.places:
+                # "وهما الرمادي والفلوجة": a common word listed before a
+                # place name is read as a place of that name's country
+                # (checked when resolving).
+                prev_c.coordinated = True
 
 
 def prior(p: Place) -> float:

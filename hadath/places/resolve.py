@@ -28,7 +28,7 @@ import math
 from collections import Counter
 from typing import Any
 
-from hadath.document import Document
+from hadath.document import Document, Token
 from hadath.places.candidates import (
     BIG_TOWN,
     CURATED,
@@ -83,6 +83,10 @@ _MIN_STANDALONE = 2
 # A common word is read as a town of the article's country only if the town
 # is at least this size (حماة، صور), and only after a preposition.
 _COMMON_TOWN = 50_000
+# A reading this close to an unambiguous place it is listed with ("X وY")
+# gets this bonus.
+_PARTNER_KM = 50.0
+_PARTNER_WEIGHT = 3.0
 
 
 # Every inflected nisba ends so (عراقي، عراقيه، عراقيون، عراقيين، عراقيات،
@@ -112,11 +116,24 @@ def _context(doc: Document, cands: list[Candidate]) -> Counter:
             continue
         # Only names that stand on their own count: a small town's name is
         # no evidence for its own country (أوباما is not a reason for Japan).
+        code = next(iter(countries))
         if any(p.feature in CURATED for p in c.places):
-            ctx[next(iter(countries))] += 2
+            ctx[code] += 2
+            c.own_context = code
         elif c.strong or max(p.population for p in c.places) >= BIG_TOWN:
-            ctx[next(iter(countries))] += 1
+            ctx[code] += 1
+            c.own_context = code
     return ctx
+
+
+def _ctx(c: Candidate, ctx: Counter, country: str) -> int:
+    """Context for `country` from the rest of the article: a name is no
+    evidence for its own reading (وهران alone does not make an article
+    Algerian)."""
+    n = ctx.get(country, 0)
+    if c.own_context == country:
+        n -= 2 if any(p.feature in CURATED for p in c.places) else 1
+    return max(n, 0)
 
 
 def _haversine(a: Place, b: Place) -> float:
@@ -149,7 +166,11 @@ def _accept(c: Candidate, p: Place, ctx: Counter) -> bool:
             and (news_count(c.key) or 0) < _MIN_STANDALONE
             and p.population < _CLITIC_CITY and p.feature not in CURATED):
         return c.strong
-    if (c.clitic and p.feature == "city" and not in_context and not c.strong
+    # "ووهران" among Yemeni villages: a conjunction on the word, and only the
+    # name itself speaks for its country.  (A preposition on it, "بغزة", is
+    # evidence of its own.)
+    if (c.clitic and p.feature == "city" and not c.strong
+            and not (ctx.get(p.country, 0) if c.weak else _ctx(c, ctx, p.country))
             and not c.coordinated and p.population < _CLITIC_CITY):
         return False
     if (p.feature == "city" and p.country not in core_countries()
@@ -163,6 +184,10 @@ def _accept(c: Candidate, p: Place, ctx: Counter) -> bool:
         if (p.country in c.qualifier_countries and not c.nisba_qualifier
                 and p.population >= BIG_TOWN):
             return True  # "العين في الإمارات": a big town placed in its country
+        if (c.coordinated and big and in_context and p.feature != "country"
+                and any(q.country == p.country for o in c.partners if not o.common
+                        for q in o.places)):
+            return True  # "وهما الرمادي والفلوجة": listed with a town of its country
         # A core country's capital after a preposition ("في الرباط"); not
         # "من سيول" (floods), however big Seoul is.
         capital = p.capital and c.key not in stop_keys() and p.country in core_countries()
@@ -198,7 +223,32 @@ def _score(c: Candidate, p: Place, ctx: Counter, top: int, anchors: list[Place])
     if anchors and p.feature not in ("country",):
         if any(_haversine(p, a) <= _NEAR_KM for a in anchors if a.id != p.id):
             s += _NEAR_WEIGHT
+    if p.feature not in ("country",) and any(
+        _haversine(p, q) <= _PARTNER_KM for o in c.partners
+        if len({q.country for q in o.places}) == 1 for q in o.places if q.id != p.id
+    ):
+        # "نواحي الزاب والرياض والعباسي": places listed together lie together.
+        s += _PARTNER_WEIGHT
     return s
+
+
+def _unknown_homonym(c: Candidate) -> Place | None:
+    """"قرية النصر غربي قضاء مخمور", "بلدة الكرك في البقاع": a settlement the
+    text places against a town (or in a region) of a country where no reading
+    of its name lies ("مدينة سبها جنوب طرابلس" is Sabha, however far).  It is
+    a village the gazetteer lacks, placed at that town or region."""
+    if not c.after_locative or c.person or c.sea:
+        return None
+    if c.qualifier_points:
+        near = [q for q in c.qualifier_points if q.feature in ("city", "district")]
+        if near and not any(p.country == q.country for p in c.places for q in near):
+            return max(near, key=lambda q: q.population)
+    elif c.qualifier_places:
+        if not any(p.country == q.country and (q.admin1 is None or p.admin1 == q.admin1
+                                               or _haversine(p, q) <= _NEAR_KM)
+                   for p in c.places for q in c.qualifier_places):
+            return c.qualifier_places[0]
+    return None
 
 
 def resolve(doc: Document, cands: list[Candidate], ctx: Counter) -> None:
@@ -210,6 +260,9 @@ def resolve(doc: Document, cands: list[Candidate], ctx: Counter) -> None:
         and c.places[0].feature != "country"
     ]
     for c in cands:
+        c.approx = _unknown_homonym(c)
+        if c.approx is not None:
+            continue
         ok = [p for p in c.places if _accept(c, p, ctx)]
         if c.person and not (c.strong and not c.common):
             # Part of a person's name: only a country or region reading stays.
@@ -257,51 +310,122 @@ def to_dict(doc: Document, c: Candidate) -> dict[str, Any]:
 _UNKNOWN_CUES = ("مدينه", "بلده", "قريه", "منطقه", "حي", "مخيم", "ناحيه", "في", "قرب")
 
 
-def approximate(doc: Document, cands: list[Candidate]) -> list[tuple[int, dict[str, Any]]]:
-    """Villages the gazetteer lacks, placed by a qualifier: "في عوكر شمال بيروت".
+_LIST_CUES = ("قريتي", "بلدتي", "مدينتي", "قري", "بلدات", "مناطق", "احياء", "مخيمات")
+# At most this many words between the cue and the direction word
+# ("قريتي تل أعور والفريكة جنوب ..."), and this many words a name.
+_MAX_LIST_WORDS = 6
+_MAX_NAME_WORDS = 3
 
-    The unknown name gets the coordinates of the town it is placed against,
+
+def _is_conjoined(tok: Token, frequent: frozenset[str]) -> bool:
+    """Does the word start with the conjunction و ("والفريكة", "ووهران")?"""
+    if tok.prefix.startswith("و") or tok.norm.startswith("وو"):
+        return True
+    return tok.norm[:1] == "و" and len(tok.norm) >= 5 and tok.norm not in frequent
+
+
+def approximate(doc: Document, cands: list[Candidate]) -> list[tuple[int, dict[str, Any]]]:
+    """Villages the gazetteer lacks, placed by a qualifier: "في عوكر شمال بيروت",
+    "منطقة مكيشيفة شمال مدينة سامراء", "قريتي تل أعور والفريكة جنوب مدينة جسر
+    الشغور".
+
+    Each unknown name gets the coordinates of the town it is placed against,
     with precision 2 (ACLED: near a known place), and `approximate: true`.
-    Only a word that is not ordinary news prose, after a locative noun or
-    "في", followed by a direction word and a resolved town, qualifies.
+    Only names that are not ordinary news prose, between a locative noun or
+    "في" and a direction word followed by a resolved town, qualify.
     """
     tokens = doc.tokens
     by_start = {c.i: c for c in cands}
     covered = {k for c in cands for k in range(c.i, c.j)}
     frequent, stop, common, never = frequent_words(), stop_keys(), common_keys(), never_keys()
+    given = given_names()
+
+    def plausible(x: Token) -> bool:
+        key = split_article(x.norm)[1]
+        return not (len(key) < 3 or key in frequent or key in stop or key in common
+                    or key in never or country_for(x.norm) or x.norm in given)
+
     out = []
     for c in cands:
         p = c.chosen
         if p is None or p.feature not in ("city", "district") or c.i < 3:
             continue
         k = c.i - 1
+        # "شمال مدينة سامراء": a locative noun between the direction and the town.
+        while k > 0 and tokens[k].prefix == "" and is_cue(tokens[k], "locative") \
+                and not is_cue(tokens[k], "direction"):
+            k -= 1
+        d = k
         while k > 0 and is_cue(tokens[k], "direction") and tokens[k].prefix == "":
             k -= 1
-        if k == c.i - 1 or k < 1:
+        if k == d or k < 1:
             continue  # no direction word between
-        x, cue = tokens[k], tokens[k - 1]
-        if k in covered or k - 1 in by_start or not x.is_word or x.sentence != tokens[c.i].sentence:
+        sentence = tokens[c.i].sentence
+        # Back from k to the cue, the names in between.
+        m = k
+        while m > 0 and k - m < _MAX_LIST_WORDS and tokens[m].is_word \
+                and tokens[m].sentence == sentence and m not in covered:
+            cue = tokens[m - 1]
+            base = split_article(cue.norm)[1]
+            if not cue.prefix.endswith("ال") and (base in _UNKNOWN_CUES or base in _LIST_CUES):
+                break
+            m -= 1
+        else:
             continue
-        key = split_article(x.norm)[1]
-        if (x.norm != x.base and not x.prefix.endswith("ال")) or x.norm[:1] in "وفبلك" and not x.prefix:
-            continue  # a clitic on the word: too ambiguous
-        if (len(key) < 3 or key in frequent or key in stop or key in common or key in never
-                or country_for(x.norm) or x.norm in given_names()):
+        if m < 1 or not tokens[m].is_word or m in covered or m - 1 in by_start:
             continue
-        if split_article(cue.norm)[1] not in _UNKNOWN_CUES or cue.prefix.endswith("ال"):
+        # Split "تل أعور والفريكة" into names at a conjunction.
+        names: list[list[int]] = [[m]]
+        for t in range(m + 1, k + 1):
+            if _is_conjoined(tokens[t], frequent):
+                names.append([t])
+            else:
+                names[-1].append(t)
+        if len(names) > 1 and not (split_article(tokens[m - 1].norm)[1] in _LIST_CUES
+                                   or tokens[m - 1].norm == "في"):
             continue
-        text = doc.text[x.start:x.end]
-        out.append((x.start, {
-            "text": text, "name": text, "name_ar": text, "country": p.country,
-            "admin1": p.admin1, "lat": p.lat, "lon": p.lon, "geonameid": None,
-            "feature": "city", "precision": 2, "approximate": True, "near": p.name,
-            "start": x.start, "end": x.end,
-        }))
+        for name in names:
+            if len(name) > _MAX_NAME_WORDS:
+                continue
+            first, last = tokens[name[0]], tokens[name[-1]]
+            if any(t in covered for t in name):
+                continue
+            if name[0] == m:
+                if (first.norm != first.base and not first.prefix.endswith("ال")) or (
+                        first.norm[:1] in "وفبلك" and not first.prefix):
+                    continue  # a clitic on the word: too ambiguous
+                start = first.start
+            else:
+                start = first.start + 1 if doc.text[first.start] == "و" else first.start
+            if not plausible(last) or any(
+                    tokens[t].norm != tokens[t].base and not tokens[t].prefix.endswith("ال")
+                    for t in name[1:]):
+                continue
+            text = doc.text[start:last.end]
+            out.append((start, {
+                "text": text, "name": text, "name_ar": text, "country": p.country,
+                "admin1": p.admin1, "lat": p.lat, "lon": p.lon, "geonameid": None,
+                "feature": "city", "precision": 2, "approximate": True, "near": p.name,
+                "start": start, "end": last.end,
+            }))
     return out
+
+
+def _approx_dict(doc: Document, c: Candidate) -> dict[str, Any]:
+    p = c.approx
+    assert p is not None
+    text = doc.text[c.start:c.end]
+    return {
+        "text": text, "name": text, "name_ar": text, "country": p.country,
+        "admin1": p.admin1, "lat": p.lat, "lon": p.lon, "geonameid": None,
+        "feature": "city", "precision": 2 if p.feature in ("city", "district") else 3,
+        "approximate": True, "near": p.name, "start": c.start, "end": c.end,
+    }
 
 
 def _places(doc: Document, cands: list[Candidate]) -> list[dict[str, Any]]:
     found = [(c.start, to_dict(doc, c)) for c in cands if c.chosen is not None]
+    found += [(c.start, _approx_dict(doc, c)) for c in cands if c.approx is not None]
     found += approximate(doc, cands)
     return [d for _, d in sorted(found, key=lambda x: x[0])]
 
