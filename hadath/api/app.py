@@ -25,7 +25,7 @@ from fastapi.staticfiles import StaticFiles
 from hadath import __version__
 from hadath.api import schemas
 from hadath.api.evidence import evidence
-from hadath.api.security import DEFAULT_MAX_BODY, BodySizeLimit, require_token
+from hadath.api.security import DEFAULT_MAX_BODY, BodySizeLimit, SecurityHeaders, require_token
 
 WEB_DIR = Path(__file__).resolve().parent.parent / "web"
 BASEMAP = Path(__file__).resolve().parent.parent / "resources" / "basemap" / "countries-50m.json"
@@ -107,21 +107,7 @@ def create_app(
                            allow_methods=["GET", "POST"],
                            allow_headers=["Authorization", "Content-Type"])
     app.add_middleware(BodySizeLimit, max_body=max_body)
-
-    @app.middleware("http")
-    async def headers(request: Request, call_next: Any) -> Response:
-        started = time.perf_counter()
-        response: Response = await call_next(request)
-        # Time spent in the app, for clients and benchmarks (Server-Timing).
-        response.headers["Server-Timing"] = f"app;dur={(time.perf_counter() - started) * 1000:.1f}"
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("Referrer-Policy", "no-referrer")
-        path = request.url.path
-        if not (path.startswith("/docs") or path.startswith("/redoc")
-                or path.startswith("/static-offline-docs")):
-            response.headers.setdefault("Content-Security-Policy", DASHBOARD_CSP)
-            response.headers.setdefault("X-Frame-Options", "DENY")
-        return response
+    app.add_middleware(SecurityHeaders, csp=DASHBOARD_CSP)
 
     _add_routes(app)
 

@@ -9,6 +9,7 @@ never be written to.
 from __future__ import annotations
 
 import hmac
+import time
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
@@ -87,6 +88,48 @@ class BodySizeLimit:
 
     def _too_large(self) -> bytes:
         return f'{{"detail":"request body over {self.max_body} bytes"}}'.encode()
+
+
+class SecurityHeaders:
+    """ASGI middleware adding security headers and a Server-Timing header.
+
+    Raw ASGI rather than `@app.middleware("http")`, whose BaseHTTPMiddleware
+    runs each response through an extra task and stream (a third of the
+    cost of a cached `/events` page).  Headers the app set itself win.
+    `csp` goes on every response except the API docs pages (Swagger UI
+    and ReDoc run inline scripts).
+    """
+
+    DOCS_PREFIXES = ("/docs", "/redoc", "/static-offline-docs")
+
+    def __init__(self, app: ASGIApp, csp: str) -> None:
+        self.app = app
+        self.page_headers = [(b"content-security-policy", csp.encode()),
+                             (b"x-frame-options", b"DENY")]
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        docs = scope.get("path", "").startswith(self.DOCS_PREFIXES)
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", ()))
+                have = {name.lower() for name, _ in headers}
+                elapsed = (time.perf_counter() - started) * 1000
+                # Time spent in the app, for clients and benchmarks.
+                headers.append((b"server-timing", f"app;dur={elapsed:.1f}".encode()))
+                extra = [(b"x-content-type-options", b"nosniff"),
+                         (b"referrer-policy", b"no-referrer")]
+                if not docs:
+                    extra += self.page_headers
+                headers += [(k, v) for k, v in extra if k not in have]
+                message = {**message, "headers": headers}
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
 
 
 async def _plain(send: Send, code: int, body: bytes) -> None:
