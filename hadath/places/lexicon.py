@@ -3,6 +3,8 @@
 - stop.txt: common words that are also the name of some place somewhere;
 - common_words.tsv: how often each one-word gazetteer name is tagged as a
   place versus not in the NER corpora (built by scripts/build_gazetteer.py);
+- proper_names.txt: names those counts make common words that are not
+  (their common use is a phrase blocked in not_places.txt: "مسقط رأسه");
 - cues.tsv: locative nouns ("مدينة"), direction words ("شمال"),
   prepositions ("في") and person-name particles ("بن") as they matter here.
 """
@@ -55,6 +57,9 @@ def common_keys() -> frozenset[str]:
             out.add(key)
         elif min(bare, article) >= _MIN_FORM and min(bare, article) >= _FORM_RATIO * max(bare, article):
             out.add(key)
+    # Names whose common use is one phrase, blocked in not_places.txt
+    # ("مسقط رأسه"), or that the corpora count only inside longer names.
+    out -= {_key(w) for w in resources.read_lines("places/proper_names.txt")}
     return frozenset(out)
 
 
