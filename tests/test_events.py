@@ -172,3 +172,20 @@ def test_rough_count_of_people_is_not_generic(text, typ):
 ])
 def test_rough_count_of_events_is_generic(text):
     assert not only(events(text), "ASSAULT")
+
+
+def test_protest_target_and_place_preposition():
+    evs = only(events("تجمع مئات المتظاهرين أمام مبنى المحافظة في البصرة أمس احتجاجا على الحكومة."),
+               "PROTEST")
+    assert evs
+    assert [a["text"] for a in evs[0]["actors"]] == ["المتظاهرين"]
+    # "أمام" is the preposition, not an imam; the target follows "احتجاجا على".
+    assert [r["text"] for r in evs[0]["recipients"]] == ["الحكومة"]
+
+
+def test_attack_noun_linked_to_its_doer_and_counted_victims():
+    e = only(events("قتل أربعة جنود في هجوم شنه مسلحون على حاجز في الموصل أمس."), "ASSAULT")
+    assert e and [a["text"] for a in e[0]["actors"]] == ["مسلحون"]
+    assert "جنود" in [r["text"] for r in e[0]["recipients"]]
+    e = only(events("وقتل 4 جنود إثيوبيين في مقديشو أمس."), "ASSAULT")
+    assert e and not e[0]["actors"] and e[0]["recipients"][0]["text"] == "جنود إثيوبيين"

@@ -13,10 +13,14 @@ target; after an event noun, "على/ضد X" is the target.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from hadath.document import Document, Token
+from hadath.events.lexicon import lexicons
 from hadath.events.triggers import CLAUSE_BREAKS, SentenceView
+from hadath.resources import read_lines
+from hadath.text.matcher import PhraseMatcher
 
 AGENTIVE = frozenset({"GOV", "MIL", "COP", "REB", "UAF", "OPP", "PTY", "IGO", "LEG", "JUD"})
 # Sector of a named entity with no actor noun in it: a state named as an
@@ -24,6 +28,9 @@ AGENTIVE = frozenset({"GOV", "MIL", "COP", "REB", "UAF", "OPP", "PTY", "IGO", "L
 # organisation without a title or actor noun stays unknown (None).
 _ENTITY_SECTOR = {"ORG": None, "GPE": "GOV", "NORP": "CVL", "PER": None}
 _TARGET_PREPS = frozenset({"علي", "ضد", "باتجاه", "نحو"})
+_ADJUNCT_PREPS = frozenset({"في", "وفي", "خلال", "اثر", "جراء", "بعد", "قبل", "عقب", "اثناء"})
+_PLACE_PREPS = frozenset({"امام", "وامام", "قرب", "بقرب", "في", "وفي", "وسط", "عند", "داخل",
+                          "خارج", "قبالة", "مقابل", "حول", "الي", "من"})
 
 
 @dataclass
@@ -88,6 +95,8 @@ def candidates(doc: Document, view: SentenceView) -> list[Candidate]:
         entry = h.entries[0]
         if "unknown" in entry.flags:
             continue  # "أي جهة" is handled as an unclaimed attack, not an actor
+        if "article" in entry.flags and h.j - h.i == 1 and "ال" not in toks[h.i].prefix:
+            continue  # "تجمعوا أمام المبنى": the preposition, not an imam
         pool.append(Candidate(h.i, h.j, entry.sector, None, "crowd" in entry.flags,
                               title="person" in entry.flags))
     starts = {t.start: k for k, t in enumerate(toks[view.tok_start:view.tok_end], view.tok_start)}
@@ -183,6 +192,11 @@ _QUANTITIES = frozenset({"الاف", "الف", "مئات", "عشرات", "عدد
                          "حوالي", "نحو", "اكثر", "قرابه", "المئات", "العشرات", "بضع", "بضعه"})
 
 
+def _number(tok: Token) -> bool:
+    """A digit figure or a number word (ثلاثة، عشرين)."""
+    return tok.norm.isdigit() or tok.norm in lexicons().numbers or tok.base in lexicons().numbers
+
+
 def _quantity(tok: Token) -> bool:
     return tok.norm.isdigit() or tok.norm in _QUANTITIES
 
@@ -195,6 +209,37 @@ def _prepositional(tok: Token) -> bool:
     return len(n) > 3 and n[0] in "بل" and (n[1:].startswith("ال") or n[1:] != tok.base)
 
 
+@lru_cache(maxsize=1)
+def _protest_targets() -> PhraseMatcher:
+    """Phrases before what a protest is against (resources/events/protest_targets.tsv)."""
+    return PhraseMatcher((line.strip(), True) for line in read_lines("events/protest_targets.tsv"))
+
+
+@lru_cache(maxsize=1)
+def _agent_links() -> PhraseMatcher:
+    """Verbs joining an event noun to its doer (resources/events/agent_links.tsv)."""
+    return PhraseMatcher((line.strip(), True) for line in read_lines("events/agent_links.tsv"))
+
+
+def _linked_agent(toks: list[Token], j: int, first: Candidate) -> bool:
+    """Whether only a doer-linking verb stands between the event noun and `first`."""
+    if first.i - j not in (1, 2):
+        return False
+    m = _agent_links().match_at(toks, j)
+    return m is not None and m[0] == first.i
+
+
+def _protest_target(doc: Document, cands: list[Candidate], j: int, end: int) -> Candidate | None:
+    """The first candidate after a protest-target phrase ("احتجاجا على X", "ضد X") after the trigger."""
+    toks = doc.tokens
+    for a, b, _ in _protest_targets().find(toks[j:end]):
+        a, b = a + j, b + j
+        for c in cands:
+            if b <= c.i <= b + 1 and not _breaks(toks, b, c.i):
+                return c
+    return None
+
+
 @dataclass(slots=True)
 class Roles:
     actors: list[Candidate]
@@ -203,7 +248,7 @@ class Roles:
 
 def assign(doc: Document, cands: list[Candidate], i: int, j: int, verb: bool,
            event_type: str, anaphoric: bool = False, relative: bool = False,
-           window: int = 6) -> Roles:
+           window: int = 6, sentence_end: int | None = None) -> Roles:
     """Actors and recipients of the trigger at tokens [i, j).
 
     An anaphoric noun (الهجوم) is the object of someone else's verb ("وصف
@@ -216,26 +261,48 @@ def assign(doc: Document, cands: list[Candidate], i: int, j: int, verb: bool,
     recipients: list[Candidate] = []
     before = [c for c in cands if c.j <= i and i - c.j < 4 and not _breaks(toks, c.j, i)]
     after = [c for c in cands if c.i >= j and c.i - j < window and not _breaks(toks, j, c.i)]
-    if before and not anaphoric and not _prepositional(toks[before[-1].i]) and (
+    # "قتل جنود في هجوم": a preposition before an event noun puts the noun in
+    # an adjunct, so the candidate before it is no subject of it.
+    adjunct = bool(not verb and before and any(toks[k].norm in _ADJUNCT_PREPS
+                                               for k in range(before[-1].j, i)))
+    if before and not anaphoric and not adjunct and not _prepositional(toks[before[-1].i]) and (
         before[-1].sector in AGENTIVE or before[-1].crowd or before[-1].kind in ("PER", "ORG")
     ):
         actors.append(before[-1])
+    if after and not verb and _linked_agent(toks, j, after[0]) and (
+        after[0].sector in AGENTIVE or after[0].crowd or after[0].entity
+    ):
+        actors[:] = [after[0]]  # "هجوم شنه مسلحون": the doer is named after the noun
+        after = after[1:]
     if after:
         first = after[0]
         gap = first.i - j
         # "تظاهر آلاف الطلاب", "قتل مسلحون": a quantity before the subject is no gap
+        counted = gap and all(_number(toks[k]) for k in range(j, first.i))
         if gap and all(_quantity(toks[k]) for k in range(j, first.i)):
             gap = 0
-        if verb and gap == 0 and not actors and not relative and not _prepositional(toks[first.i]) and (
+        if verb and event_type == "ASSAULT" and counted and not first.entity:
+            pass  # "وقتل 4 جنود": a figure after a violent verb counts its victims (passive)
+        elif verb and gap == 0 and not actors and not relative and not _prepositional(toks[first.i]) and (
             first.sector in AGENTIVE or first.crowd or first.entity
         ):
             actors.append(first)
             after = after[1:]
-        elif not verb and gap == 0 and not actors and not _prepositional(toks[first.i]) and (
+        elif not verb and gap == 0 and not actors and not _prepositional(toks[first.i]) \
+                and toks[j - 1].norm not in _TARGET_PREPS and (
             first.sector in AGENTIVE or first.crowd
         ):
             actors.append(first)  # هجوم المسلحين: the genitive is the attacker
             after = after[1:]
+    if event_type == "PROTEST":
+        # A protest's target is named by "ضد/احتجاجا على X"; the nouns after a
+        # protest trigger are its place or the addressee of demands.
+        tgt = _protest_target(doc, cands, j, sentence_end if sentence_end is not None else len(toks))
+        if tgt is not None and tgt not in actors:
+            return Roles(actors, [tgt])
+        # Otherwise the next candidate, unless a place preposition makes it
+        # the protest's location ("أمام مبنى المحافظة").
+        after = [c for c in after if c.i == 0 or toks[c.i - 1].norm not in _PLACE_PREPS]
     if after:
         tgt = after[0]
         prep = toks[tgt.i - 1].norm if tgt.i > 0 else ""

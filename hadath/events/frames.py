@@ -185,7 +185,7 @@ def mentions(doc: Document, views: list[SentenceView]) -> list[Mention]:
                 for o in view.triggers + view.instruments if o is not h
             )
             roles = actor_roles.assign(doc, cands, h.i, h.j, entry.verb, entry.type, anaphoric,
-                                       relative)
+                                       relative, sentence_end=view.tok_end)
             m = Mention(entry.type, _mode(entry, view, h), status, entry, h, view,
                         [c.to_dict(doc) for c in roles.actors],
                         [c.to_dict(doc) for c in roles.recipients], confidence=conf)
