@@ -21,12 +21,25 @@ linkage libraries learn generic string similarity), so it is written here.
 from __future__ import annotations
 
 import hashlib
+import json
 import math
 from datetime import date, timedelta
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, delete, or_, select, update
+from sqlalchemy import (
+    Connection,
+    String,
+    bindparam,
+    cast,
+    delete,
+    func,
+    literal,
+    or_,
+    select,
+    update,
+)
+from sqlalchemy.dialects.postgresql import JSONB
 
 from hadath.resources import read_lines
 from hadath.store.models import articles, canonical_events, events
@@ -266,13 +279,13 @@ def _new_canonical(report: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _merged(c: dict[str, Any], r: dict[str, Any]) -> dict[str, Any]:
-    """Canonical `c` with report `r` added."""
+def _merged(c: dict[str, Any], r: dict[str, Any], new_article: bool) -> dict[str, Any]:
+    """Canonical `c` with report `r` added (but for `sources`, which the
+    caller appends to); `new_article` says no earlier report of `c` comes
+    from r's article."""
     out = dict(c)
     out["n_reports"] = c["n_reports"] + 1
-    sources = list(c.get("sources") or []) + [_source_entry(r)]
-    out["sources"] = sources
-    out["n_articles"] = len({s.get("article_id") for s in sources})
+    out["n_articles"] = c["n_articles"] + (1 if new_article else 0)
     out["fatalities"] = _min_known(c.get("fatalities"), r.get("fatalities"))
     out["injured"] = _min_known(c.get("injured"), r.get("injured"))
     out["confidence"] = max(c.get("confidence") or 0.0, r.get("confidence") or 0.0)
@@ -310,37 +323,93 @@ def _cand_view(c: dict[str, Any]) -> dict[str, Any]:
 
 
 _CANON_COLS = [col.name for col in canonical_events.columns]
+# Everything a candidate is scored on: all but `sources`, which grows with
+# every report (hundreds of entries for a syndicated story) and is only
+# appended to, in SQL (see _APPEND_SOURCE).
+_SCORE_COLS = [col for col in canonical_events.columns if col.name != "sources"]
+# The most recent articles of a near-duplicate group whose events mark a
+# canonical event as "related".  Keeps an insert's cost bounded when an
+# agency story has hundreds of copies; normal groups are far smaller (the
+# largest in 500 articles of the conflict set has 4), so nothing changes
+# for them, and the copies of a big story all report the same events, which
+# its recent members hold as well as its first ones.
+MAX_GROUP_ARTICLES = 64
 
 # Statements built once, with bound parameters: ingest runs them for every
 # report, and SQLAlchemy then reuses their compiled form.
 _c = canonical_events.c
-_BY_WINDOW = select(canonical_events).where(
-    _c.type == bindparam("t"), _c.date_min <= bindparam("hi"), _c.date_max >= bindparam("lo"),
-    or_(_c.country == bindparam("cc"), _c.country.is_(None)))
-_BY_WINDOW_ANY_PLACE = select(canonical_events).where(
-    _c.type == bindparam("t"), _c.date_min <= bindparam("hi"), _c.date_max >= bindparam("lo"))
-_BY_IDS = select(canonical_events).where(_c.id.in_(bindparam("ids", expanding=True)))
-_GROUP_ARTICLES = select(articles.c.id).where(or_(
-    articles.c.id.in_(bindparam("g1", expanding=True)),
-    articles.c.dup_group.in_(bindparam("g2", expanding=True))))
-_RELATED = (
-    select(events.c.canonical_id)
-    .where(events.c.type == bindparam("t"), events.c.canonical_id.is_not(None),
-           events.c.article_id.in_(bindparam("aids", expanding=True)))
-    .distinct()
-)
+# The window is also bounded on `date`, so that the (type, date) index
+# serves it instead of a scan of every canonical event of the type: a
+# canonical event with a day range has `date` == `date_min` (ACLED's
+# earliest day) and spans at most MAX_DAY_SPAN days, so every event whose
+# range meets [lo, hi] has its date in [lo - MAX_DAY_SPAN, hi].
+_WINDOW = (_c.type == bindparam("t"), _c.date >= bindparam("lo_min"), _c.date <= bindparam("hi"),
+           _c.date_min <= bindparam("hi"), _c.date_max >= bindparam("lo"))
+_BY_WINDOW = select(*_SCORE_COLS).where(*_WINDOW, or_(_c.country == bindparam("cc"), _c.country.is_(None)))
+_BY_WINDOW_ANY_PLACE = select(*_SCORE_COLS).where(*_WINDOW)
+_BY_IDS = select(*_SCORE_COLS).where(_c.id.in_(bindparam("ids", expanding=True)))
+# Newest first: SQLite keeps index entries of one dup_group in rowid (seq)
+# order, so this walks the index backwards and stops at the limit.
+_GROUP_MEMBERS = (select(articles.c.id).where(articles.c.dup_group == bindparam("g"))
+                  .order_by(articles.c.seq.desc()).limit(bindparam("cap")))
+# Only article_id is constrained (type is checked in Python): with
+# `type = ?` in the query SQLite, without statistics, walks every event of
+# the type instead of the few of these articles.
+_GROUP_EVENTS = select(events.c.type, events.c.canonical_id).where(
+    events.c.article_id.in_(bindparam("aids", expanding=True))).distinct()
+_ARTICLE_CANONICAL = select(events.c.canonical_id).where(events.c.article_id == bindparam("aid"))
 _INSERT = canonical_events.insert()
 _UPDATE = update(canonical_events).where(_c.id == bindparam("b_id")).values(
-    {k: bindparam("b_" + k) for k in _CANON_COLS if k != "id"})
+    {k: bindparam("b_" + k) for k in _CANON_COLS if k not in ("id", "sources")})
+_SOURCES = select(_c.sources).where(_c.id == bindparam("b_id"))
+_SET_SOURCES = update(canonical_events).where(_c.id == bindparam("b_id")).values(
+    sources=bindparam("b_sources", type_=canonical_events.c.sources.type))
 _SET_CANONICAL = update(events).where(events.c.id == bindparam("b_event")).values(
     canonical_id=bindparam("b_canon"))
+
+
+def _append_source_statement(dialect: str) -> Any:
+    """An UPDATE appending one source entry to a canonical event's JSON list
+    in the database (no decoding of the list, which grows with every report),
+    or None where only read-modify-write is available."""
+    src = bindparam("b_source", type_=String())
+    empty = literal("[]", type_=String())
+    if dialect == "sqlite":
+        value = func.json_insert(func.coalesce(_c.sources, func.json(empty)), literal("$[#]", type_=String()),
+                                 func.json(src))
+    elif dialect == "postgresql":
+        value = func.coalesce(_c.sources, cast(empty, JSONB)).op("||")(
+            func.jsonb_build_array(cast(src, JSONB)))
+    else:
+        return None
+    return update(canonical_events).where(_c.id == bindparam("b_id")).values(sources=value)
+
+
+_APPEND_SOURCE = {d: _append_source_statement(d) for d in ("sqlite", "postgresql")}
+
+
+def _related(conn: Connection, report: dict[str, Any]) -> tuple[set[str], set[str]]:
+    """Canonical events of the report's type holding a report from its own
+    article or from a near-duplicate of it (the group's MAX_GROUP_ARTICLES
+    most recent articles), and those holding one from its own article."""
+    aid = report["article_id"]
+    group = report.get("dup_group") or aid
+    aids = {aid, group}
+    for g in dict.fromkeys((group, aid)):
+        aids.update(r[0] for r in conn.execute(_GROUP_MEMBERS, {"g": g, "cap": MAX_GROUP_ARTICLES}))
+    related = {canon for type_, canon in conn.execute(_GROUP_EVENTS, {"aids": sorted(aids)})
+               if canon is not None and type_ == report["type"]}
+    own = {r[0] for r in conn.execute(_ARTICLE_CANONICAL, {"aid": aid}) if r[0] is not None}
+    return related, own
 
 
 def assign(conn: Connection, report: dict[str, Any]) -> str:
     """Attach one stored article-level event to a canonical event; return its id.
 
     `report` holds the event's flat columns plus article_id, dup_group,
-    source, url, title and article_date.
+    source, url, title and article_date.  The work per report is bounded:
+    canonical events of its type in its date window, plus those its
+    near-duplicate group's recent articles point to.
     """
     t = report["type"]
     report = {**report, "actors": _parties(report.get("actors")),
@@ -350,18 +419,18 @@ def assign(conn: Connection, report: dict[str, Any]) -> str:
     if d is not None:
         lo = (d - timedelta(days=MAX_DAY_SPAN)).isoformat()
         hi = (d + timedelta(days=MAX_DAY_SPAN)).isoformat()
+        params = {"t": t, "lo": lo, "hi": hi,
+                  "lo_min": (d - timedelta(days=2 * MAX_DAY_SPAN)).isoformat()}
         # A report in a known country cannot join an event in another one.
         if report.get("country"):
-            q = conn.execute(_BY_WINDOW, {"t": t, "lo": lo, "hi": hi, "cc": report["country"]})
+            q = conn.execute(_BY_WINDOW, {**params, "cc": report["country"]})
         else:
-            q = conn.execute(_BY_WINDOW_ANY_PLACE, {"t": t, "lo": lo, "hi": hi})
+            q = conn.execute(_BY_WINDOW_ANY_PLACE, params)
         rows.update((r["id"], dict(r)) for r in q.mappings())
-    group_ids = [report["article_id"]] + ([report["dup_group"]] if report.get("dup_group") else [])
-    aids = [r[0] for r in conn.execute(_GROUP_ARTICLES, {"g1": group_ids, "g2": group_ids})]
-    related = {r[0] for r in conn.execute(_RELATED, {"t": t, "aids": aids})} if aids else set()
+    related, own = _related(conn, report)
     missing = [i for i in related if i not in rows]
     if missing:
-        rows.update((r["id"], dict(r)) for r in conn.execute(_BY_IDS, {"ids": missing}).mappings())
+        rows.update((r["id"], dict(r)) for r in conn.execute(_BY_IDS, {"ids": sorted(missing)}).mappings())
     best: tuple[float, dict[str, Any]] | None = None
     # Ties go to the smallest id, not to the back end's row order, so that
     # SQLite and PostgreSQL build the same canonical events.
@@ -373,10 +442,21 @@ def assign(conn: Connection, report: dict[str, Any]) -> str:
         canon = _new_canonical(report)
         conn.execute(_INSERT, canon)
     else:
-        canon = _merged(best[1], report)
+        # The article already counted when one of its earlier events is here.
+        canon = _merged(best[1], report, new_article=best[1]["id"] not in own)
         conn.execute(_UPDATE, {"b_" + k: v for k, v in canon.items() if k in _CANON_COLS})
+        _append_source(conn, canon["id"], _source_entry(report))
     conn.execute(_SET_CANONICAL, {"b_event": report["event_id"], "b_canon": canon["id"]})
     return canon["id"]
+
+
+def _append_source(conn: Connection, canon_id: str, entry: dict[str, Any]) -> None:
+    stmt = _APPEND_SOURCE.get(conn.dialect.name)
+    if stmt is not None:
+        conn.execute(stmt, {"b_id": canon_id, "b_source": json.dumps(entry)})
+        return
+    sources = conn.execute(_SOURCES, {"b_id": canon_id}).scalar() or []
+    conn.execute(_SET_SOURCES, {"b_id": canon_id, "b_sources": [*sources, entry]})
 
 
 def sentence_text(title: str | None, body: str | None, ev: dict[str, Any]) -> str | None:

@@ -50,21 +50,34 @@ def from_bytes(data: bytes) -> MinHash:
     return MinHash(num_perm=NUM_PERM, hashvalues=values, scheme=SCHEME)
 
 
+# Members of one group put in the LSH index.  A query returns every indexed
+# member of every matching group, so an agency story with hundreds of copies
+# would make each new copy cost hundreds of Jaccard comparisons; later
+# copies are grouped (they matched an indexed member) but not indexed.
+# Normal groups are far smaller, so their grouping does not change.
+MAX_INDEXED_PER_GROUP = 32
+
+
 class NearDuplicateIndex:
     """Article id -> near-duplicate group id, by MinHash LSH."""
 
     def __init__(self) -> None:
         self.lsh = MinHashLSH(threshold=THRESHOLD, num_perm=NUM_PERM)
-        self.groups: dict[str, str] = {}
-        self.sigs: dict[str, MinHash] = {}
+        self.groups: dict[str, str] = {}  # every article seen -> its group
+        self.sigs: dict[str, MinHash] = {}  # indexed articles only
+        self.indexed: dict[str, int] = {}  # group -> its indexed members
+
+    def _add(self, article_id: str, group: str, m: MinHash) -> None:
+        self.groups[article_id] = group
+        if self.indexed.get(group, 0) < MAX_INDEXED_PER_GROUP:
+            self.lsh.insert(article_id, m)
+            self.sigs[article_id] = m
+            self.indexed[group] = self.indexed.get(group, 0) + 1
 
     def add_stored(self, article_id: str, group: str | None, data: bytes | None) -> None:
-        if data is None or article_id in self.sigs:
+        if data is None or article_id in self.groups:
             return
-        m = from_bytes(data)
-        self.lsh.insert(article_id, m)
-        self.sigs[article_id] = m
-        self.groups[article_id] = group or article_id
+        self._add(article_id, group or article_id, from_bytes(data))
 
     def group_of(self, article_id: str, m: MinHash | None) -> str:
         """The group of a new article (its own id if it has no near-duplicate); indexes it."""
@@ -76,8 +89,6 @@ class NearDuplicateIndex:
             if j >= best_j:
                 best, best_j = other, j
         group = self.groups[best] if best is not None else article_id
-        if article_id not in self.sigs:
-            self.lsh.insert(article_id, m)
-            self.sigs[article_id] = m
-            self.groups[article_id] = group
+        if article_id not in self.groups:
+            self._add(article_id, group, m)
         return group
