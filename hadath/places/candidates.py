@@ -292,6 +292,8 @@ def gather_evidence(doc: Document, cands: list[Candidate]) -> None:
             ):
                 c.qualifier_countries.add(code)
                 c.strong = True
+        if c.j > c.i + 1 and is_cue(tokens[c.i], "locative"):
+            c.after_locative = True  # "منطقة السيدة زينب": the cue is in the name
         tok = tokens[c.i]
         if c.clitic:
             # A preposition written on the word ("ببغداد") is as good as "في".
@@ -336,18 +338,21 @@ def gather_evidence(doc: Document, cands: list[Candidate]) -> None:
                 )
                 inside = inside or attached
                 quals = [p for p in other.places if p.feature in ("country", "admin1", "region")]
-                if not quals and not other.common and (
+                # A country's name also names towns elsewhere (Lebanon,
+                # Pennsylvania): towns only of a name that is no country.
+                towns = [p for p in other.places if p.feature in ("city", "district")
+                         and not any(q.feature == "country" for q in other.places)]
+                if towns and not other.common and (
                     c.direction_qualifier or (inside and c.after_locative)
                 ):
                     # "الإسكندرية جنوب بغداد", "حي الأشرفية في مدينة حلب":
                     # near that city.
-                    c.qualifier_points = [p for p in other.places
-                                          if p.feature in ("city", "district")]
+                    c.qualifier_points = towns
                     c.qualifier_countries.update(p.country for p in c.qualifier_points)
                 if quals:
                     c.qualifier_countries.update(p.country for p in quals)
                     c.qualifier_admin1.update(p.admin1 for p in quals if p.admin1)
-                    if c.after_locative and not c.direction_qualifier:
+                    if c.after_locative and inside and not c.direction_qualifier:
                         c.qualifier_places = [p for p in quals if p.feature != "country"]
                 break
             if t.norm in ("في", "داخل") or (t.norm[:1] == "ب" and is_cue(t, "locative")):

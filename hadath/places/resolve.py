@@ -237,7 +237,8 @@ def _unknown_homonym(c: Candidate) -> Place | None:
     text places against a town (or in a region) of a country where no reading
     of its name lies ("مدينة سبها جنوب طرابلس" is Sabha, however far).  It is
     a village the gazetteer lacks, placed at that town or region."""
-    if not c.after_locative or c.person or c.sea:
+    if not c.after_locative or c.person or c.sea or any(
+            p.feature in ("country", "admin1", "region") for p in c.places):
         return None
     if c.qualifier_points:
         near = [q for q in c.qualifier_points if q.feature in ("city", "district")]
@@ -267,10 +268,11 @@ def resolve(doc: Document, cands: list[Candidate], ctx: Counter) -> None:
         if c.person and not (c.strong and not c.common):
             # Part of a person's name: only a country or region reading stays.
             ok = [p for p in ok if p.feature != "city"]
-        if c.qualifier_countries and not c.qualifier_points:
+        if c.qualifier_countries:
             # "جزيرة كريت اليونانية": a reading outside the country the text
             # names (Crete, Illinois) is not meant.
-            ok = [p for p in ok if p.country in c.qualifier_countries or p.feature != "city"]
+            ok = [p for p in ok if p.country in c.qualifier_countries
+                  or p.feature not in ("city", "district")]
         if not ok:
             continue
         biggest = max((p.population for p in ok if p.feature == "city"), default=0)
