@@ -247,3 +247,13 @@ def test_an_over_long_id_does_not_stop_ingest(store, news, monkeypatch):
     assert store.integrity_check()
     again = ingest([str(news)], store, progress=False)
     assert (again.added, again.errors) == (0, 0)
+
+
+def test_cli_ingest_says_when_the_database_is_unreachable(news, capsys):
+    from hadath.cli import main
+
+    code = main(["ingest", str(news), "--db", "postgresql://nobody:x@127.0.0.1:1/none", "--quiet"])
+    assert code == 1
+    err = capsys.readouterr().err
+    assert err.startswith("hadath: database error: OperationalError: ")
+    assert "run again to resume" in err and "Traceback" not in err

@@ -89,10 +89,21 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         from hadath.batch import default_workers
 
         workers = default_workers()
-    with Store(args.db or _default_db()) as store:
-        report = ingest(args.paths, store, workers=workers, reference_date=args.date,
-                        batch_size=args.batch_size, progress=not args.quiet)
-        stats = store.stats()
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from hadath.store.ingest import database_message
+
+    try:
+        with Store(args.db or _default_db()) as store:
+            report = ingest(args.paths, store, workers=workers, reference_date=args.date,
+                            batch_size=args.batch_size, progress=not args.quiet)
+            stats = store.stats()
+    except SQLAlchemyError as exc:
+        # Refused articles are recorded and skipped; what reaches here is
+        # the database itself failing (unreachable, disk full).
+        print(f"hadath: database error: {database_message(exc)}; committed batches are kept, "
+              "run again to resume", file=sys.stderr)
+        return 1
     print(f"read {report.read} from {report.files} file(s): added {report.added} articles "
           f"({report.events} events), skipped {report.skipped} already stored, "
           f"{report.errors} new errors", file=sys.stderr)
