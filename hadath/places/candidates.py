@@ -163,6 +163,17 @@ def _is_adjective(tokens: list[Token], i: int) -> bool:
             and prev.prefix.endswith("ال"))
 
 
+def _continues(tokens: list[Token], j: int) -> bool:
+    """Does a name go on at token j (a plain word, no cue, no adjective)?"""
+    if j >= len(tokens) or not tokens[j].is_word or tokens[j].sentence != tokens[j - 1].sentence:
+        return False
+    t = tokens[j]
+    if t.norm[:1] in "وفبل" and t.norm != t.base:
+        return False
+    return not (country_for(t.norm) or any(
+        is_cue(t, kind) for kind in ("preposition", "direction", "locative", "capital")))
+
+
 _BLOCK_REACH = 3  # words before a place that a blocking name may start with
 
 
@@ -209,6 +220,11 @@ def find_candidates(doc: Document, gaz: Gazetteer) -> list[Candidate]:
         if _blocked(tokens, i, j):
             i = j
             continue
+        if j == i + 1 and key in cues()["compound"] and _continues(tokens, j):
+            # "منطقة عين كاوة", "بلدة كفر نبل": the first word of a longer
+            # name the gazetteer lacks, not the place named by that word.
+            i = j
+            continue
         start = _clitic_cut(doc, tok, reading)
         cand = Candidate(i, j, start, tokens[j - 1].end, key, gaz.lookup(key))
         prefix = tok.norm[: len(tok.norm) - len(reading)] if tok.norm.endswith(reading) else ""
@@ -239,6 +255,7 @@ def gather_evidence(doc: Document, cands: list[Candidate]) -> None:
     stop, common = stop_keys(), common_keys()
     ner_places, ner_people = _entity_spans(doc)
     by_start = {c.i: c for c in cands}
+    ends = {c.j - 1 for c in cands}  # last tokens of names
     for c in cands:
         curated = any(p.feature in CURATED for p in c.places)
         c.common = c.key in stop or (c.key in common and not curated) or len(c.key) <= 2
@@ -282,7 +299,9 @@ def gather_evidence(doc: Document, cands: list[Candidate]) -> None:
                 c.strong = True
             c.sea = is_cue(prev, "sea")
             c.head = is_cue(prev, "head")
-            if " " not in c.key and (is_cue(prev, "person") or prev.norm in given_names()) and not (
+            # ("شرم الشيخ والغردقة": الشيخ ends a place name, it is no title.)
+            if " " not in c.key and c.i - 1 not in ends and (
+                    is_cue(prev, "person") or prev.norm in given_names()) and not (
                 is_cue(prev, "locative") or is_cue(prev, "preposition")
             ):
                 c.person = True

@@ -71,7 +71,7 @@ def never_keys() -> frozenset[str]:
         if other >= _NEVER_OTHER and place < _NEVER_SHARE * (place + other):
             out.add(key)
     for kind, words in cues().items():
-        if kind not in ("capital", "core", "given", "sea", "head"):
+        if kind not in ("capital", "core", "given", "sea", "head", "compound"):
             out.update(words)
     return frozenset(out)
 
@@ -90,6 +90,12 @@ def form_counts(key: str) -> tuple[int, int]:
     """Standalone news occurrences of a one-word name without / with the article."""
     stats = _word_stats().get(key)
     return (0, 0) if stats is None else (stats[2], stats[3])
+
+
+def other_count(key: str) -> int:
+    """How often the NER corpora tag a one-word name as something else."""
+    stats = _word_stats().get(key)
+    return 0 if stats is None else stats[1]
 
 
 def news_count(key: str) -> int | None:
