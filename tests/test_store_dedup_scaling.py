@@ -111,3 +111,20 @@ def test_lsh_index_holds_a_bounded_share_of_a_group(store, tmp_path):
             assert len(again._near_index(conn).lsh.query(sig)) == neardup.MAX_INDEXED_PER_GROUP
     finally:
         again.close()
+
+
+def test_near_duplicate_index_rollback_forgets_only_the_uncommitted(monkeypatch):
+    monkeypatch.setattr(neardup, "MAX_INDEXED_PER_GROUP", 3)
+    index = neardup.NearDuplicateIndex()
+    sig = lambda k: neardup.signature(None, STORY + f" (نسخة {k})")  # noqa: E731
+    index.add_stored("s0", None, neardup.to_bytes(sig(0)))
+    assert index.group_of("a1", sig(1)) == "s0"
+    index.commit()
+    assert index.group_of("a2", sig(2)) == "s0"
+    assert index.group_of("a3", sig(3)) == "s0"
+    assert "a3" not in index.sigs  # grouped, not indexed: the group's cap (3) is reached
+    index.rollback()
+    assert set(index.groups) == {"s0", "a1"} and set(index.sigs) == {"s0", "a1"}
+    assert set(index.lsh.query(sig(4))) == {"s0", "a1"}
+    assert index.group_of("a4", sig(4)) == "s0"
+    assert set(index.sigs) == {"s0", "a1", "a4"}  # room again after the rollback

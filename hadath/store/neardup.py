@@ -66,18 +66,37 @@ class NearDuplicateIndex:
         self.groups: dict[str, str] = {}  # every article seen -> its group
         self.sigs: dict[str, MinHash] = {}  # indexed articles only
         self.indexed: dict[str, int] = {}  # group -> its indexed members
+        self.pending: list[str] = []  # added since the last commit()
 
-    def _add(self, article_id: str, group: str, m: MinHash) -> None:
+    def _add(self, article_id: str, group: str, m: MinHash, stored: bool = False) -> None:
         self.groups[article_id] = group
+        if not stored:
+            self.pending.append(article_id)
         if self.indexed.get(group, 0) < MAX_INDEXED_PER_GROUP:
             self.lsh.insert(article_id, m)
             self.sigs[article_id] = m
             self.indexed[group] = self.indexed.get(group, 0) + 1
 
+    def commit(self) -> None:
+        """The articles added so far are stored for good."""
+        self.pending.clear()
+
+    def rollback(self) -> None:
+        """Forget the articles added since the last commit() (their
+        transaction was rolled back), instead of rebuilding the whole index
+        from the database, which costs a pass over every stored signature."""
+        for article_id in reversed(self.pending):
+            group = self.groups.pop(article_id, None)
+            if self.sigs.pop(article_id, None) is not None:
+                self.lsh.remove(article_id)
+                if group is not None:
+                    self.indexed[group] -= 1
+        self.pending.clear()
+
     def add_stored(self, article_id: str, group: str | None, data: bytes | None) -> None:
         if data is None or article_id in self.groups:
             return
-        self._add(article_id, group or article_id, from_bytes(data))
+        self._add(article_id, group or article_id, from_bytes(data), stored=True)
 
     def group_of(self, article_id: str, m: MinHash | None) -> str:
         """The group of a new article (its own id if it has no near-duplicate); indexes it."""
