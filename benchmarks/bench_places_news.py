@@ -8,10 +8,14 @@ somewhere (صور، أمل، سنة، بين، الحكومة، البيان، �
 overlaps a gold span, has the gold country, and lies within 50 km of the
 gold point; each gold place is matched once.
 
-    python benchmarks/bench_places_news.py [--data FILE] [--naive] [--errors]
+    python benchmarks/bench_places_news.py [--file FILE ...] [--naive] [--errors]
+    python benchmarks/bench_places_news.py --all [--naive]
 
---naive scores the baseline that takes every gazetteer name match and its
-most populous reading, for comparison.
+--file (alias --data, repeatable) scores other sets of the same shape, such
+as the fresh held-out batches tests/data/places/heldout_batch_N.jsonl, each
+on its own line; --all scores the dev set and every held-out batch.  --naive
+scores the baseline that takes every gazetteer name match and its most
+populous reading, for comparison.
 """
 
 from __future__ import annotations
@@ -123,11 +127,23 @@ def score(items, predict, radius: float = 50.0, show: bool = False) -> dict:
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--data", type=Path, default=DATA)
+    ap.add_argument("--file", "--data", dest="files", type=Path, action="append",
+                    help="a sentence file (repeatable; default: the dev set)")
+    ap.add_argument("--all", action="store_true",
+                    help="the dev set and every heldout_batch_N.jsonl beside it")
     ap.add_argument("--naive", action="store_true")
     ap.add_argument("--errors", action="store_true")
     args = ap.parse_args()
-    items = load(args.data)
+    files = list(args.files or [])
+    if args.all:
+        files = [DATA, *sorted(DATA.parent.glob("heldout_batch_*.jsonl"),
+                                key=lambda f: int(f.stem.rsplit("_", 1)[1]))]
+    for path in files or [DATA]:
+        _report(path, args.naive, args.errors)
+
+
+def _report(path: Path, use_naive: bool, errors: bool) -> None:
+    items = load(path)
 
     def hadath_places(text: str) -> list[dict]:
         doc = Document(text)
@@ -139,12 +155,12 @@ def main() -> None:
         run(doc, [normalise_stage, sentences, tokenize])
         return naive(doc)
 
-    predict = naive_places if args.naive else hadath_places
+    predict = naive_places if use_naive else hadath_places
     t0 = time.perf_counter()
-    r = score(items, predict, show=args.errors)
+    r = score(items, predict, show=errors)
     dt = time.perf_counter() - t0
     n_gold = sum(len(g) for _, g in items)
-    print(f"{'naive' if args.naive else 'hadath'}: {len(items)} sentences, {n_gold} gold places: "
+    print(f"{path.name} {'naive' if use_naive else 'hadath'}: {len(items)} sentences, {n_gold} gold places: "
           f"P {r['precision']:.3f} R {r['recall']:.3f} F1 {r['f1']:.3f} "
           f"(tp {r['tp']} fp {r['fp']} fn {r['fn']}; {dt:.2f} s)")
 

@@ -311,8 +311,9 @@ def gather_evidence(doc: Document, cands: list[Candidate]) -> None:
             ):
                 c.qualifier_countries.add(code)
                 c.strong = True
-        if c.j > c.i + 1 and is_cue(tokens[c.i], "locative"):
-            c.after_locative = True  # "منطقة السيدة زينب": the cue is in the name
+        if c.j > c.i + 1 and is_cue(tokens[c.i], "locative") and not is_cue(tokens[c.i], "head"):
+            # "منطقة السيدة زينب", "قضاء الحويجة": the cue is in the name.
+            c.after_locative = c.strong = True
         tok = tokens[c.i]
         if c.clitic:
             # A preposition written on the word ("ببغداد") is as good as "في".
