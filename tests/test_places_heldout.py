@@ -90,3 +90,11 @@ def test_street_and_compound_names() -> None:
     assert _found("قتل شخص في انفجار في شارع الثورة بدمشق.") == [("دمشق", "SY")]
     assert ("عين", "YE") not in _found("قتل مدنيان في قصف على منطقة عين الزرقا بريف دمشق.")
     assert _found("وقالت وزارة الخارجية العمانية إن مسقط ستستضيف الجولة المقبلة.") == [("مسقط", "OM")]
+
+
+def test_unknown_quarter_inside_a_town() -> None:
+    quarter, town = places("داهمت قوات الأمن منازل في حي القطانة في الكرك.")
+    assert quarter["text"] == "القطانة" and quarter["approximate"] and quarter["country"] == "JO"
+    assert town["country"] == "JO"
+    # A street's common-word name is not placed.
+    assert [p["text"] for p in places("تظاهر المئات في شارع الثورة بدمشق.")] == ["دمشق"]

@@ -104,6 +104,10 @@ def _longest_at(tokens: list[Token], i: int, gaz: Gazetteer,
     n = len(tokens)
     best: tuple[int, str, str] | None = None
     readings = variants(tok.norm)
+    if len(tok.norm) == 3 and tok.norm[0] in "وفبل" and tok.norm[1:] in prefixes:
+        # "لسد النهضة": too short for variants() to strip the clitic; only
+        # the first word of a longer name is read so.
+        readings = (*readings, tok.norm[1:])
     for reading in readings:
         if reading not in keys and reading not in prefixes:
             continue
@@ -220,9 +224,16 @@ def find_candidates(doc: Document, gaz: Gazetteer) -> list[Candidate]:
         if _blocked(tokens, i, j):
             i = j
             continue
-        if j == i + 1 and key in cues()["compound"] and _continues(tokens, j):
-            # "منطقة عين كاوة", "بلدة كفر نبل": the first word of a longer
-            # name the gazetteer lacks, not the place named by that word.
+        if j == i + 1 and _continues(tokens, j) and (
+            key in cues()["compound"]
+            or (i > 0 and is_cue(tokens[i - 1], "locative") and tokens[j].prefix.endswith("ال")
+                and (key in stop_keys() or key in common_keys())
+                and split_article(tokens[j].norm)[1] not in stop_keys()  # "الخيام الجنوبية"
+                and not any(p.feature in CURATED for p in gaz.lookup(key)))
+        ):
+            # "منطقة عين كاوة", "بلدة كفر نبل", "منطقة الدرب الأحمر": the
+            # first word of a longer name the gazetteer lacks, not the place
+            # named by that word.
             i = j
             continue
         start = _clitic_cut(doc, tok, reading)

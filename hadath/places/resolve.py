@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
+from collections.abc import Callable
 from typing import Any
 
 from hadath.document import Document, Token
@@ -52,7 +53,7 @@ from hadath.places.lexicon import (
     stop_keys,
 )
 from hadath.places.nisba import country_for
-from hadath.text.tokens import split_article
+from hadath.text.tokens import split_article, variants
 
 # Bonus for a reading in a country the article is about, plus a share for
 # how dominant that country is in the article.
@@ -417,13 +418,60 @@ def approximate(doc: Document, cands: list[Candidate]) -> list[tuple[int, dict[s
                     tokens[t].norm != tokens[t].base and not tokens[t].prefix.endswith("ال")
                     for t in name[1:]):
                 continue
-            text = doc.text[start:last.end]
-            out.append((start, {
-                "text": text, "name": text, "name_ar": text, "country": p.country,
-                "admin1": p.admin1, "lat": p.lat, "lon": p.lon, "geonameid": None,
-                "feature": "city", "precision": 2, "approximate": True, "near": p.name,
-                "start": start, "end": last.end,
-            }))
+            out.append((start, _near_dict(doc, start, last.end, p)))
+    out += _contained(doc, cands, covered, plausible)
+    return out
+
+
+def _near_dict(doc: Document, start: int, end: int, p: Place) -> dict[str, Any]:
+    text = doc.text[start:end]
+    return {
+        "text": text, "name": text, "name_ar": text, "country": p.country,
+        "admin1": p.admin1, "lat": p.lat, "lon": p.lon, "geonameid": None,
+        "feature": "city", "precision": 2, "approximate": True, "near": p.name,
+        "start": start, "end": end,
+    }
+
+
+# Nouns that introduce a named part of a town: "حي الشراونة في بعلبك".
+_PART_CUES = frozenset({"حي", "منطقه", "قريه", "بلده", "مخيم", "ناحيه", "قضاء", "مديريه",
+                        "ضاحيه", "سجن", "حاجز", "معبر", "شارع", "ساحه", "ميدان"})
+
+
+def _contained(doc: Document, cands: list[Candidate], covered: set[int],
+               plausible: Callable[[Token], bool]) -> list[tuple[int, dict[str, Any]]]:
+    """Unknown quarters, camps and prisons inside a known town: "حي الشراونة
+    في بعلبك", "سجن غويران بالحسكة", placed at that town (precision 2,
+    approximate)."""
+    tokens = doc.tokens
+    out = []
+    for c in cands:
+        p = c.chosen
+        if p is None or p.feature not in ("city", "district") or c.i < 2:
+            continue
+        sentence = tokens[c.i].sentence
+        if tokens[c.i - 1].norm == "في" and tokens[c.i - 1].sentence == sentence:
+            end = c.i - 2
+        elif c.clitic and tokens[c.i].norm[:1] == "ب":
+            end = c.i - 1
+        else:
+            continue
+        for size in range(1, _MAX_NAME_WORDS + 1):
+            m = end - size + 1
+            if m < 1:
+                break
+            name = range(m, end + 1)
+            if any(t in covered or not tokens[t].is_word or tokens[t].sentence != sentence
+                   or (tokens[t].norm != tokens[t].base and not tokens[t].prefix.endswith("ال"))
+                   for t in name):
+                break
+            cue = tokens[m - 1]
+            if cue.sentence == sentence and not cue.prefix.endswith("ال") and any(
+                    v in _PART_CUES for v in variants(cue.norm)):
+                if plausible(tokens[end]):
+                    out.append((tokens[m].start,
+                                _near_dict(doc, tokens[m].start, tokens[end].end, p)))
+                break
     return out
 
 
