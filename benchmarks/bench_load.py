@@ -61,6 +61,55 @@ FILTERS: list[dict[str, Any]] = [
 ]
 
 
+ZIPF_S = 1.0
+# The zipf and uniform mixes: filter values a dashboard user picks among, combined at
+# random (seeded) into thousands of distinct URLs, so that per-generation
+# caches help only as much as real repeated use lets them.
+VARIED_TYPES = ["ASSAULT", "PROTEST", "COERCE", "THREATEN", "ACCUSE"]
+VARIED_COUNTRIES = ["IQ", "SY", "YE", "LY", "EG", "SA", "LB", "PS", "AF", "SO", "IR", "TR"]
+VARIED_MODES = ["drone", "firearms", "explosives", "aerial", "heavy-weapons", "demo", "riot"]
+VARIED_ACTORS = ["الحوثي", "الجيش", "داعش", "التحالف", "الشرطه", "مسلحين", "النظام", "المعارضه",
+                 "حزب الله", "قوات", "الحكومه", "المتظاهرين", "مدنيين", "الامن", "طالبان"]
+VARIED_WORDS = ["بغداد", "صنعاء", "حلب", "عدن", "الموصل", "تفجير", "هجوم", "غارة", "قصف",
+                "مظاهرة", "اشتباكات", "طائرة مسيرة", "انتحاري", "اغتيال", "سيارة مفخخة",
+                "دمشق", "بنغازي", "تعز", "الرقة", "الفلوجة"]
+VARIED_BOXES = [(44.4, 33.3), (36.3, 33.5), (44.2, 15.4), (45.0, 12.8), (37.2, 36.2), (43.1, 36.3),
+                (31.2, 30.0), (20.1, 32.1), (35.5, 33.9), (34.4, 31.5), (46.7, 24.7)]
+
+
+def varied_filters(n: int, seed: int = 10) -> list[dict[str, Any]]:
+    rng = random.Random(seed)
+    out = []
+    for _ in range(n):
+        f: dict[str, Any] = {}
+        if rng.random() < 0.5:
+            f["type"] = rng.choice(VARIED_TYPES)
+            if f["type"] in ("ASSAULT", "PROTEST") and rng.random() < 0.2:
+                f["mode"] = rng.choice(VARIED_MODES)
+        if rng.random() < 0.4:
+            f["country"] = rng.choice(VARIED_COUNTRIES)
+        if rng.random() < 0.3:
+            start = date(2015, 1, 1) + timedelta(days=rng.randrange(3650))
+            f["date_from"] = start.isoformat()
+            f["date_to"] = (start + timedelta(days=rng.choice([7, 30, 91, 365]))).isoformat()
+        if rng.random() < 0.1:
+            lon, lat = rng.choice(VARIED_BOXES)
+            r = rng.choice([0.5, 2, 5])
+            f["bbox"] = f"{lon - r:.2f},{lat - r:.2f},{lon + r:.2f},{lat + r:.2f}"
+        if rng.random() < 0.1:
+            f["actor"] = rng.choice(VARIED_ACTORS)
+        if rng.random() < 0.1:
+            f["q"] = rng.choice(VARIED_WORDS)
+        if rng.random() < 0.1:
+            f["canonical"] = "false"
+        if rng.random() < 0.4:
+            f["offset"] = 50 * rng.randrange(1, 21)
+        if rng.random() < 0.1:
+            f["limit"] = rng.choice([20, 100, 200])
+        out.append(f)
+    return out
+
+
 def templates(n_news: int) -> list[dict[str, Any]]:
     """Extraction output with at least one event: the seed and real news."""
     import hadath
@@ -225,11 +274,11 @@ def start_server(db: Path, port: int, workers: int) -> subprocess.Popen[bytes]:
     raise SystemExit("server did not start")
 
 
-def urls(port: int) -> list[str]:
-    return [f"/events?{urlencode(f)}" if f else "/events" for f in FILTERS]
+def urls(filters: list[dict[str, Any]]) -> list[str]:
+    return [f"/events?{urlencode(f)}" if f else "/events" for f in filters]
 
 
-def check_urls(port: int, repeat: int = 5) -> list[int]:
+def check_urls(port: int, paths: list[str], repeat: int = 5) -> list[int]:
     """Every benchmark URL answers 200 (a benchmark of 422s would mean nothing).
 
     Prints each URL's match count and median latency on one connection, so a
@@ -239,7 +288,7 @@ def check_urls(port: int, repeat: int = 5) -> list[int]:
 
     totals = []
     with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=60) as client:
-        for u in urls(port):
+        for u in paths:
             times = []
             for _ in range(repeat):
                 t = time.perf_counter()
@@ -254,9 +303,25 @@ def check_urls(port: int, repeat: int = 5) -> list[int]:
 
 LUA = """
 local paths = {%s}
+local order = "%s"
+local cdf = {%s}
 local i = 0
+local function zipf_pick()
+  local u = math.random()
+  local lo, hi = 1, #cdf
+  while lo < hi do
+    local mid = math.floor((lo + hi) / 2)
+    if cdf[mid] < u then lo = mid + 1 else hi = mid end
+  end
+  return lo
+end
 request = function()
   i = i + 1
+  if order == "uniform" then
+    return wrk.format("GET", paths[math.random(#paths)])
+  elseif order == "zipf" then
+    return wrk.format("GET", paths[zipf_pick()])
+  end
   return wrk.format("GET", paths[(i %% #paths) + 1])
 end
 done = function(summary, latency, requests)
@@ -268,8 +333,22 @@ end
 """
 
 
-def run_wrk(port: int, connections: int, duration: int, threads: int) -> dict[str, float]:
-    lua = LUA % ", ".join(json.dumps(u) for u in urls(port))
+def zipf_cdf(n: int, s: float = ZIPF_S) -> list[float]:
+    weights = [1 / (k ** s) for k in range(1, n + 1)]
+    total = sum(weights)
+    out, acc = [], 0.0
+    for w in weights:
+        acc += w / total
+        out.append(acc)
+    out[-1] = 1.0
+    return out
+
+
+def run_wrk(port: int, paths: list[str], connections: int, duration: int, threads: int,
+            order: str = "cycle") -> dict[str, float]:
+    cdf = zipf_cdf(len(paths)) if order == "zipf" else []
+    lua = LUA % (", ".join(json.dumps(u) for u in paths), order,
+                 ", ".join(f"{c:.9f}" for c in cdf))
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as fh:
         fh.write(lua)
     base = ["wrk", "-t", str(threads), "-c", str(connections), "-s", fh.name, "--latency",
@@ -288,10 +367,21 @@ def run_wrk(port: int, connections: int, duration: int, threads: int) -> dict[st
             "max_ms": v["max_us"] / 1000}
 
 
-def run_python(port: int, connections: int, duration: int) -> dict[str, float]:
+def run_python(port: int, paths: list[str], connections: int, duration: int,
+               order: str = "cycle") -> dict[str, float]:
+    import bisect
+
     import httpx
 
-    paths = urls(port)
+    pick = random.Random(1)
+    cdf = zipf_cdf(len(paths)) if order == "zipf" else []
+
+    def path_at(i: int) -> str:
+        if order == "uniform":
+            return paths[pick.randrange(len(paths))]
+        if order == "zipf":
+            return paths[min(bisect.bisect_left(cdf, pick.random()), len(paths) - 1)]
+        return paths[i % len(paths)]
     lat: list[float] = []
     bad = 0
 
@@ -300,7 +390,7 @@ def run_python(port: int, connections: int, duration: int) -> dict[str, float]:
         i = k
         while time.perf_counter() < stop:
             t = time.perf_counter()
-            r = await client.get(paths[i % len(paths)])
+            r = await client.get(path_at(i))
             i += 1
             if record:
                 lat.append(time.perf_counter() - t)
@@ -332,7 +422,16 @@ def main() -> int:
     ap.add_argument("--connections", type=int, default=32)
     ap.add_argument("--workers", type=int, default=2, help="server processes")
     ap.add_argument("--client", choices=["auto", "wrk", "python"], default="auto")
+    ap.add_argument("--mix", choices=["fixed", "zipf", "uniform"], default="fixed",
+                    help="fixed: the 22 URLs of FILTERS in turn; zipf / uniform: --urls "
+                         "distinct random filter combinations, each request drawing one "
+                         "by Zipf popularity (s=1, as web traffic) or uniformly (every "
+                         "request a new query: the cold path)")
+    ap.add_argument("--urls", type=int, default=20_000, help="URLs of the zipf/uniform mixes")
     args = ap.parse_args()
+    varied = args.mix != "fixed"
+    order = args.mix if varied else "cycle"
+    paths = urls(varied_filters(args.urls) if varied else FILTERS)
 
     t0 = time.perf_counter()
     stats = build_store(args.db, args.events)
@@ -341,20 +440,21 @@ def main() -> int:
     port = free_port()
     server = start_server(args.db, port, args.workers)
     try:
-        print("one connection, median of 5:")
-        check_urls(port)
+        print("one connection, median of 5" + (" (the first 25 URLs of the mix)" if varied else "") + ":")
+        check_urls(port, paths[:25] if varied else paths)
         client = args.client
         if client == "auto":
             client = "wrk" if shutil.which("wrk") else "python"
         if client == "wrk":
-            res = run_wrk(port, args.connections, args.duration, threads=2)
+            res = run_wrk(port, paths, args.connections, args.duration, threads=2, order=order)
         else:
-            res = run_python(port, args.connections, args.duration)
+            res = run_python(port, paths, args.connections, args.duration, order=order)
     finally:
         server.terminate()
         server.wait(timeout=30)
     ok = res["rps"] >= 500 and res["p99_ms"] < 200 and not res["non2xx"] and not res["errors"]
-    print(f"GET /events ({client}, {args.connections} connections, {args.duration} s, "
+    print(f"GET /events ({args.mix} mix of {len(paths)} URLs, {client}, "
+          f"{args.connections} connections, {args.duration} s, "
           f"{args.workers} server workers, {os.cpu_count()} CPUs): "
           f"{res['rps']:.0f} req/s, p50 {res['p50_ms']:.1f} ms, p90 {res['p90_ms']:.1f} ms, "
           f"p99 {res['p99_ms']:.1f} ms, max {res['max_ms']:.0f} ms, "

@@ -9,6 +9,7 @@ with a strict Content-Security-Policy.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import time
@@ -26,11 +27,14 @@ from hadath import __version__
 from hadath.api import schemas
 from hadath.api.evidence import evidence
 from hadath.api.security import DEFAULT_MAX_BODY, BodySizeLimit, SecurityHeaders, require_token
+from hadath.store.readcache import GenerationCache
 
 WEB_DIR = Path(__file__).resolve().parent.parent / "web"
 BASEMAP = Path(__file__).resolve().parent.parent / "resources" / "basemap" / "countries-50m.json"
 
 MAX_LIMIT = 500
+PAGE_CACHE_ENTRIES = 4096
+PAGE_CACHE_BYTES = 64 << 20  # per server process
 MAX_OFFSET = 100_000  # deep offsets cost a scan; page by date filters beyond
 MAX_TEXT_FILTER = 200
 TIMELINE_CAP = 50_000
@@ -98,6 +102,8 @@ def create_app(
         ),
     )
     app.state.store = store
+    # Serialised /events pages of the current store generation (bytes held).
+    app.state.page_cache = GenerationCache(PAGE_CACHE_ENTRIES, PAGE_CACHE_BYTES, weigh=len)
     app.state.token = token if token is not None else (os.environ.get("HADATH_TOKEN") or None)
 
     if cors_origins:
@@ -205,8 +211,9 @@ def _add_routes(app: FastAPI) -> None:
         limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 50,
         offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
     ) -> Response:
-        total, items = _store(request).events(**filters.kwargs, limit=limit, offset=offset)
-        return JSON({"total": total, "limit": limit, "offset": offset, "events": items})
+        store = _store(request)
+        key = ("events", *filters.kwargs.values(), limit, offset)
+        return _cached_json(request, store, key, lambda: _events_page(store, filters, limit, offset))
 
     @app.get("/events/{event_id}", response_model=schemas.EventDetail, tags=["events"],
              summary="One event with its evidence spans and source articles",
@@ -299,6 +306,45 @@ def _add_routes(app: FastAPI) -> None:
     async def value_error(_request: Request, exc: ValueError) -> JSONResponse:
         # The store rejects filters it cannot run (e.g. a query with no words).
         return JSONResponse({"detail": str(exc)}, status_code=422)
+
+
+def _events_page(store: Any, filters: EventFilters, limit: int, offset: int) -> bytes:
+    total, items = store.events(**filters.kwargs, limit=limit, offset=offset, json_fragments=True)
+    return orjson.dumps({"total": total, "limit": limit, "offset": offset, "events": items},
+                        option=orjson.OPT_NON_STR_KEYS)
+
+
+def _cached_json(request: Request, store: Any, key: tuple[Any, ...], build: Any) -> Response:
+    """A JSON body from the page cache, or built and kept for this store generation.
+
+    The same filters come back again and again (every dashboard user pages
+    and re-draws the same views), and nothing changes between writes; the
+    generation token (Store.generation) changes with every write, in any
+    process, so a cached body is never served after new data commit.  The
+    ETag lets a client revalidate for free (304).
+    """
+    cache: GenerationCache = request.app.state.page_cache
+    generation = store.generation() if hasattr(store, "generation") else None
+    etag = None
+    if generation is not None:
+        digest = hashlib.blake2b(repr((generation, key)).encode("utf-8", "surrogatepass"),
+                                 digest_size=12).hexdigest()
+        etag = f'"{digest}"'
+        if etag in _if_none_match(request):
+            return Response(status_code=304, headers={"ETag": etag})
+    body = cache.get(key, generation)
+    if body is None:
+        body = build()
+        cache.put(key, generation, body)
+    headers = {"ETag": etag} if etag else None
+    return Response(body, media_type="application/json", headers=headers)
+
+
+def _if_none_match(request: Request) -> set[str]:
+    value = request.headers.get("if-none-match")
+    if not value:
+        return set()
+    return {v.strip().removeprefix("W/") for v in value.split(",")}
 
 
 def _extract(article: schemas.ExtractRequest) -> dict[str, Any]:

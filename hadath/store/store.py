@@ -58,6 +58,9 @@ COUNT_CACHE_ENTRIES = 4096
 MATCH_CACHE_ENTRIES = 64
 MATCH_CACHE_IDS = 500_000
 FETCH_CHUNK = 500
+SQLITE_POOL = 16  # connections kept open per process (the API's threads share them)
+SQLITE_MMAP = 4 << 30  # bytes of the database file read through a memory map
+SQLITE_CACHE_KB = 32_000  # page cache per connection
 # A map box holding at least this many events is paged by walking the date
 # index (a page reads about limit / share rows); a smaller one by its own
 # index and a sort of its matches.
@@ -124,7 +127,12 @@ class Store:
         self.url = normalise_url(url)
         # orjson decodes the JSON columns of a page several times faster
         # than the standard library.
-        self.engine: Engine = create_engine(self.url, json_deserializer=orjson.loads)
+        # SQLite connections are kept (pool_size) rather than reopened: a new
+        # one re-reads the schema and starts with an empty page cache.
+        pool = {"pool_size": SQLITE_POOL, "max_overflow": 2 * SQLITE_POOL} if (
+            self.url.startswith("sqlite") and ":memory:" not in self.url and self.url != "sqlite://"
+        ) else {}
+        self.engine: Engine = create_engine(self.url, json_deserializer=orjson.loads, **pool)
         self.dialect = self.engine.dialect.name
         if self.dialect == "sqlite":
             event.listen(self.engine, "connect", _sqlite_pragmas)
@@ -133,6 +141,7 @@ class Store:
         self._matches = GenerationCache(MATCH_CACHE_ENTRIES, MATCH_CACHE_IDS, weigh=len)
         self._participant_fts = False
         self._fetch_cache: dict[tuple[bool, int], _FetchStatement] = {}
+        self._generation_sql: tuple[str, Any] | None = None
         if create:
             self.create()
         elif self.dialect == "sqlite":
@@ -436,8 +445,14 @@ class Store:
                bbox: tuple[float, float, float, float] | None = None,
                actor: str | None = None, q: str | None = None,
                limit: int | None = 50, offset: int = 0,
-               canonical: bool = True) -> tuple[int, list[dict[str, Any]]]:
+               canonical: bool = True,
+               json_fragments: bool = False) -> tuple[int, list[dict[str, Any]]]:
         """(total, page) of events matching every given filter, newest first.
+
+        `json_fragments=True` hands the place, trigger and sources of each
+        event as orjson.Fragment (the stored JSON text, not decoded) when the
+        back end stores JSON as text: for callers that only serialise the
+        page with orjson, such as the API.
 
         A page is read in two steps: the ids of the page from an index walk
         (date order, filters), then those rows by primary key — so deep
@@ -469,12 +484,33 @@ class Store:
                 if limit is not None:
                     q_ = q_.limit(limit).offset(offset)
                 ids = [r[0] for r in conn.execute(q_)]
-            return total, self._rows_by_id(conn, canonical, ids)
+            return total, self._rows_by_id(conn, canonical, ids, json_fragments)
+
+    def generation(self) -> str | None:
+        """A token that changes whenever a write commits (None: not tracked).
+
+        Readers may cache anything derived from the store under it.
+        """
+        with self.engine.connect() as conn:
+            return self._generation(conn)
 
     def _generation(self, conn: Connection) -> str | None:
-        return conn.execute(select(meta.c.value).where(meta.c.key == GENERATION)).scalar()
+        if self._generation_sql is None:
+            stmt = select(meta.c.value).where(meta.c.key == GENERATION)
+            compiled = stmt.compile(dialect=self.engine.dialect)
+            params = compiled.construct_params()
+            self._generation_sql = (compiled.string, tuple(params[n] for n in compiled.positiontup)
+                                    if compiled.positiontup is not None else params)
+        cur = conn.connection.cursor()  # the driver's cursor: one short row, no wrapping
+        try:
+            cur.execute(*self._generation_sql)
+            row = cur.fetchone()
+        finally:
+            cur.close()
+        return row[0] if row else None
 
-    def _rows_by_id(self, conn: Connection, canonical: bool, ids: list[str]) -> list[dict[str, Any]]:
+    def _rows_by_id(self, conn: Connection, canonical: bool, ids: list[str],
+                    json_fragments: bool = False) -> list[dict[str, Any]]:
         """Page rows in the order of `ids`, as API dicts.
 
         The API's hot path: the statement is compiled once per chunk size
@@ -484,15 +520,22 @@ class Store:
         """
         conv = _canonical_dict if canonical else _event_dict
         by_id: dict[str, dict[str, Any]] = {}
-        for i in range(0, len(ids), FETCH_CHUNK):
-            chunk = ids[i:i + FETCH_CHUNK]
-            fetch = self._fetch_statement(canonical, len(chunk))
-            for values in conn.exec_driver_sql(fetch.sql, fetch.params(chunk)):
-                row = dict(zip(fetch.columns, values, strict=True))
-                for k in _JSON_COLUMNS:
-                    if isinstance(row.get(k), str):  # SQLite; psycopg decodes JSONB itself
-                        row[k] = orjson.loads(row[k])
-                by_id[row["id"]] = conv(row)
+        cur = conn.connection.cursor()
+        try:
+            for i in range(0, len(ids), FETCH_CHUNK):
+                chunk = ids[i:i + FETCH_CHUNK]
+                fetch = self._fetch_statement(canonical, len(chunk))
+                cur.execute(fetch.sql, fetch.params(chunk))
+                for values in cur.fetchall():
+                    row = dict(zip(fetch.columns, values, strict=True))
+                    for k in _JSON_COLUMNS:
+                        value = row.get(k)
+                        if isinstance(value, str):  # SQLite; psycopg decodes JSONB itself
+                            row[k] = (orjson.Fragment(value) if json_fragments and k in _FRAGMENT_COLUMNS
+                                      else orjson.loads(value))
+                    by_id[row["id"]] = conv(row)
+        finally:
+            cur.close()
         return [by_id[i] for i in ids if i in by_id]
 
     def _json_field(self, column: Any, key: str) -> Any:
@@ -691,6 +734,9 @@ def _plain(row: Any) -> dict[str, Any]:
 
 
 _JSON_COLUMNS = ("place", "actors", "recipients", "trigger", "sources")
+# Passed through undecoded to callers that only serialise them; actors and
+# recipients are decoded because their internal match keys are removed.
+_FRAGMENT_COLUMNS = ("place", "trigger", "sources")
 
 
 class _Slot(str):
@@ -768,6 +814,11 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur.execute("PRAGMA synchronous=NORMAL")
     cur.execute("PRAGMA foreign_keys=ON")
     cur.execute("PRAGMA busy_timeout=30000")
+    # Reads through a memory map (no copy into each connection's page
+    # cache) and a larger cache: the API's pages are random reads across
+    # indexes and wide rows.
+    cur.execute(f"PRAGMA mmap_size={SQLITE_MMAP}")
+    cur.execute(f"PRAGMA cache_size=-{SQLITE_CACHE_KB}")
     cur.close()
 
 
