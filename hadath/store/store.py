@@ -59,7 +59,6 @@ MATCH_CACHE_ENTRIES = 64
 MATCH_CACHE_IDS = 500_000
 FETCH_CHUNK = 500
 SQLITE_POOL = 16  # connections kept open per process (the API's threads share them)
-SQLITE_MMAP = 4 << 30  # bytes of the database file read through a memory map
 SQLITE_CACHE_KB = 32_000  # page cache per connection
 # A map box holding at least this many events is paged by walking the date
 # index (a page reads about limit / share rows); a smaller one by its own
