@@ -117,6 +117,11 @@ def _context(doc: Document, cands: list[Candidate]) -> Counter:
         if c.person and not all(p.feature in ("country", "admin1") for p in c.places):
             continue  # "أمير قطر" still tells Qatar; "باراك أوباما" tells nothing
         countries = {p.country for p in c.places}
+        named = [p.country for p in c.places if p.feature == "country"]
+        if named and all(p.population < BIG_TOWN for p in c.places if p.feature == "city"):
+            # "لبنان" names the country, whatever small towns abroad share
+            # the name ("عمان" is also Amman: no evidence either way).
+            countries = {named[0]}
         if len(countries) != 1:
             continue
         # Only names that stand on their own count: a small town's name is
@@ -186,8 +191,10 @@ def _accept(c: Candidate, p: Place, ctx: Counter) -> bool:
         if c.strong:
             # "مديرية الأمن": after a locative noun a common word is a name,
             # but of a place in a country the article could be about.
-            return (p.feature in CURATED or p.country in core_countries() or in_context
-                    or p.population >= BIG_TOWN)
+            # ("مدينة العين" in an article about Yemen is not Al Ain.)
+            others = any(n > 0 for code, n in ctx.items() if code != p.country)
+            return p.feature in CURATED or in_context or p.country in c.qualifier_countries or (
+                not others and (p.country in core_countries() or p.population >= BIG_TOWN))
         big = p.feature in CURATED or p.population >= _COMMON_TOWN
         if (p.country in c.qualifier_countries and not c.nisba_qualifier
                 and p.population >= BIG_TOWN):
