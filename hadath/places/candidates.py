@@ -66,6 +66,7 @@ class Candidate:
     qualifier_admin1: set[str] = field(default_factory=set)
     prefer: str | None = None  # "city" after مدينة, "admin1" after محافظة
     after_locative: bool = False  # "قرية X", "حي X": named as a settlement
+    cue: str | None = None  # the locative noun before it (or starting it)
     # "بلدة الكرك في البقاع": the region, admin1 or town the text puts it in.
     qualifier_places: list[Place] = field(default_factory=list)
     # Places joined to it by و in a list ("الزاب والرياض والعباسي").
@@ -297,6 +298,7 @@ def gather_evidence(doc: Document, cands: list[Candidate]) -> None:
                 c.strong = True
                 c.after_locative = not is_cue(prev, "capital")
                 base = split_article(prev.norm)[1]
+                c.cue = base
                 if base in ("محافظه", "ولايه", "اقليم", "محافظات", "ولايات"):
                     c.prefer = "admin1"
                 elif base in ("مدينه", "بلده", "قريه", "عاصمه"):
@@ -325,6 +327,10 @@ def gather_evidence(doc: Document, cands: list[Candidate]) -> None:
         if c.j > c.i + 1 and is_cue(tokens[c.i], "locative") and not is_cue(tokens[c.i], "head"):
             # "منطقة السيدة زينب", "قضاء الحويجة": the cue is in the name.
             c.after_locative = c.strong = True
+            c.cue = words[0]
+            rest = " ".join(words[1:])
+            if not curated and (rest in stop or rest in common):
+                c.common = True  # "مدينة العين": still the common word العين
         tok = tokens[c.i]
         if c.clitic:
             # A preposition written on the word ("ببغداد") is as good as "في".

@@ -92,6 +92,9 @@ _MIN_OTHER = 3
 # gets this bonus.
 _PARTNER_KM = 50.0
 _PARTNER_WEIGHT = 3.0
+# Airports, ports, crossings and bases are named after towns: a common word
+# after one of these is that town wherever the article is.
+_WORKS_CUES = frozenset({"مطار", "ميناء", "مرفا", "معبر", "منفذ", "قاعده"})
 
 
 # Every inflected nisba ends so (عراقي، عراقيه، عراقيون، عراقيين، عراقيات،
@@ -192,8 +195,11 @@ def _accept(c: Candidate, p: Place, ctx: Counter) -> bool:
             # "مديرية الأمن": after a locative noun a common word is a name,
             # but of a place in a country the article could be about.
             # ("مدينة العين" in an article about Yemen is not Al Ain.)
+            if c.cue in _WORKS_CUES:
+                return True  # "مطار العريش": airports and ports take town names
             others = any(n > 0 for code, n in ctx.items() if code != p.country)
-            return p.feature in CURATED or in_context or p.country in c.qualifier_countries or (
+            return (p.feature in CURATED or _ctx(c, ctx, p.country) > 0
+                    or p.country in c.qualifier_countries) or (
                 not others and (p.country in core_countries() or p.population >= BIG_TOWN))
         big = p.feature in CURATED or p.population >= _COMMON_TOWN
         if (p.country in c.qualifier_countries and not c.nisba_qualifier
@@ -292,8 +298,9 @@ def resolve(doc: Document, cands: list[Candidate], ctx: Counter) -> None:
         if c.qualifier_countries:
             # "جزيرة كريت اليونانية": a reading outside the country the text
             # names (Crete, Illinois) is not meant.
+            # (A capital stays: "حلفاء واشنطن في شمال سوريا" is Washington.)
             ok = [p for p in ok if p.country in c.qualifier_countries
-                  or p.feature not in ("city", "district")]
+                  or p.feature not in ("city", "district") or p.capital]
         if not ok:
             continue
         biggest = max((p.population for p in ok if p.feature == "city"), default=0)
@@ -457,9 +464,14 @@ def _contained(doc: Document, cands: list[Candidate], covered: set[int],
         if p is None or p.feature not in ("city", "district") or c.i < 2:
             continue
         sentence = tokens[c.i].sentence
-        if tokens[c.i - 1].norm == "في" and tokens[c.i - 1].sentence == sentence:
-            end = c.i - 2
-        elif c.clitic and tokens[c.i].norm[:1] == "ب":
+        k = c.i
+        if c.i > 2 and not c.clitic and tokens[c.i - 1].prefix == "" and is_cue(tokens[c.i - 1], "locative"):
+            k = c.i - 1  # "بمدينة تعز", "في مدينة حلب"
+        if tokens[k - 1].norm == "في" and tokens[k - 1].sentence == sentence:
+            end = k - 2
+        elif k < c.i and tokens[k].norm[:1] == "ب":
+            end = k - 1
+        elif k == c.i and c.clitic and tokens[c.i].norm[:1] == "ب":
             end = c.i - 1
         else:
             continue
