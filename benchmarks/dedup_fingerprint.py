@@ -6,9 +6,9 @@
 
 Ingests the first `--limit` articles of the input into a fresh SQLite store
 (through `hadath.store.ingest.ingest`, batches and all) and prints the counts
-and a SHA-256 of the partition of article-level events into canonical
-events (each canonical event as the sorted ids of its reports), plus the
-time spent storing.  Run it before and after a change to the dedup code:
+a SHA-256 of the partition of article-level events into canonical events
+(each canonical event as the sorted ids of its reports) and one of every
+column of every canonical event, plus the time spent storing.  Run it before and after a change to the dedup code:
 equal fingerprints mean the change merges exactly the same reports.
 Extraction results are cached in `--cache` (JSON Lines), so a second run,
 or the same run from an older checkout, extracts nothing.
@@ -86,6 +86,13 @@ def main() -> None:
             for eid, cid in conn.exec_driver_sql("SELECT id, canonical_id FROM events"):
                 groups[cid].append(eid)
         partition = sorted(sorted(g) for g in groups.values())
+        # Every column of every canonical event (sources, counts, figures, place).
+        from sqlalchemy import select
+
+        from hadath.store.models import canonical_events
+        with store.engine.connect() as conn:
+            canon = sorted((dict(r) for r in conn.execute(select(canonical_events)).mappings()),
+                           key=lambda r: r["id"])
         stats = store.stats()
         out = {
             "articles": stats["articles"], "events": stats["events"],
@@ -94,6 +101,8 @@ def main() -> None:
             "near_duplicate_groups": stats["near_duplicate_groups"],
             "errors": stats["errors"], "added": report.added,
             "partition_sha256": hashlib.sha256(json.dumps(partition).encode()).hexdigest(),
+            "canonical_rows_sha256": hashlib.sha256(
+                json.dumps(canon, sort_keys=True, default=str).encode()).hexdigest(),
             "store_s": round(store_s, 1),
             "integrity_ok": store.integrity_check(),
         }

@@ -323,10 +323,15 @@ def _cand_view(c: dict[str, Any]) -> dict[str, Any]:
 
 
 _CANON_COLS = [col.name for col in canonical_events.columns]
-# Everything a candidate is scored on: all but `sources`, which grows with
-# every report (hundreds of entries for a syndicated story) and is only
-# appended to, in SQL (see _APPEND_SOURCE).
-_SCORE_COLS = [col for col in canonical_events.columns if col.name != "sources"]
+# What a candidate is scored and merged on: all but `sources`, which grows
+# with every report (hundreds of entries for a syndicated story) and is only
+# appended to, in SQL (see _merge_statement), and `first_article_id`, which
+# never changes (and, stored after `sources`, would make SQLite walk the
+# row's overflow pages).
+_SCORE_COLS = [col for col in canonical_events.columns if col.name not in ("sources", "first_article_id")]
+# What merging a report can change (see _merged).
+_MERGED_COLS = [k for k in _CANON_COLS
+                if k not in ("id", "type", "trigger", "notes", "first_article_id", "sources")]
 # The most recent articles of a near-duplicate group whose events mark a
 # canonical event as "related".  Keeps an insert's cost bounded when an
 # agency story has hundreds of copies; normal groups are far smaller (the
@@ -359,33 +364,31 @@ _GROUP_EVENTS = select(events.c.type, events.c.canonical_id).where(
     events.c.article_id.in_(bindparam("aids", expanding=True))).distinct()
 _ARTICLE_CANONICAL = select(events.c.canonical_id).where(events.c.article_id == bindparam("aid"))
 _INSERT = canonical_events.insert()
-_UPDATE = update(canonical_events).where(_c.id == bindparam("b_id")).values(
-    {k: bindparam("b_" + k) for k in _CANON_COLS if k not in ("id", "sources")})
-_SOURCES = select(_c.sources).where(_c.id == bindparam("b_id"))
-_SET_SOURCES = update(canonical_events).where(_c.id == bindparam("b_id")).values(
-    sources=bindparam("b_sources", type_=canonical_events.c.sources.type))
 _SET_CANONICAL = update(events).where(events.c.id == bindparam("b_event")).values(
     canonical_id=bindparam("b_canon"))
 
 
-def _append_source_statement(dialect: str) -> Any:
-    """An UPDATE appending one source entry to a canonical event's JSON list
-    in the database (no decoding of the list, which grows with every report),
-    or None where only read-modify-write is available."""
+def _merge_statement(dialect: str) -> Any:
+    """One UPDATE writing a merged canonical event: the columns a merge
+    changes, and the new source entry appended to the JSON list in the
+    database (no decoding of a list that grows with every report, and one
+    rewrite of the row).  Other back ends get the whole list (`b_sources`)."""
+    values: dict[str, Any] = {k: bindparam("b_" + k) for k in _MERGED_COLS}
     src = bindparam("b_source", type_=String())
     empty = literal("[]", type_=String())
     if dialect == "sqlite":
-        value = func.json_insert(func.coalesce(_c.sources, func.json(empty)), literal("$[#]", type_=String()),
-                                 func.json(src))
+        values["sources"] = func.json_insert(func.coalesce(_c.sources, func.json(empty)),
+                                             literal("$[#]", type_=String()), func.json(src))
     elif dialect == "postgresql":
-        value = func.coalesce(_c.sources, cast(empty, JSONB)).op("||")(
+        values["sources"] = func.coalesce(_c.sources, cast(empty, JSONB)).op("||")(
             func.jsonb_build_array(cast(src, JSONB)))
     else:
-        return None
-    return update(canonical_events).where(_c.id == bindparam("b_id")).values(sources=value)
+        values["sources"] = bindparam("b_sources", type_=canonical_events.c.sources.type)
+    return update(canonical_events).where(_c.id == bindparam("b_id")).values(values)
 
 
-_APPEND_SOURCE = {d: _append_source_statement(d) for d in ("sqlite", "postgresql")}
+_MERGE = {d: _merge_statement(d) for d in ("sqlite", "postgresql", "other")}
+_SOURCES = select(_c.sources).where(_c.id == bindparam("b_id"))
 
 
 def _related(conn: Connection, report: dict[str, Any]) -> tuple[set[str], set[str]]:
@@ -444,19 +447,18 @@ def assign(conn: Connection, report: dict[str, Any]) -> str:
     else:
         # The article already counted when one of its earlier events is here.
         canon = _merged(best[1], report, new_article=best[1]["id"] not in own)
-        conn.execute(_UPDATE, {"b_" + k: v for k, v in canon.items() if k in _CANON_COLS})
-        _append_source(conn, canon["id"], _source_entry(report))
+        params = {"b_" + k: canon.get(k) for k in _MERGED_COLS}
+        params["b_id"] = canon["id"]
+        entry = _source_entry(report)
+        stmt = _MERGE.get(conn.dialect.name)
+        if stmt is not None:
+            params["b_source"] = json.dumps(entry)
+        else:
+            stmt = _MERGE["other"]
+            params["b_sources"] = [*(conn.execute(_SOURCES, {"b_id": canon["id"]}).scalar() or []), entry]
+        conn.execute(stmt, params)
     conn.execute(_SET_CANONICAL, {"b_event": report["event_id"], "b_canon": canon["id"]})
     return canon["id"]
-
-
-def _append_source(conn: Connection, canon_id: str, entry: dict[str, Any]) -> None:
-    stmt = _APPEND_SOURCE.get(conn.dialect.name)
-    if stmt is not None:
-        conn.execute(stmt, {"b_id": canon_id, "b_source": json.dumps(entry)})
-        return
-    sources = conn.execute(_SOURCES, {"b_id": canon_id}).scalar() or []
-    conn.execute(_SET_SOURCES, {"b_id": canon_id, "b_sources": [*sources, entry]})
 
 
 def sentence_text(title: str | None, body: str | None, ev: dict[str, Any]) -> str | None:
