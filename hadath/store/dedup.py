@@ -360,9 +360,9 @@ _GROUP_MEMBERS = (select(articles.c.id).where(articles.c.dup_group == bindparam(
 # Only article_id is constrained (type is checked in Python): with
 # `type = ?` in the query SQLite, without statistics, walks every event of
 # the type instead of the few of these articles.
-_GROUP_EVENTS = select(events.c.type, events.c.canonical_id).where(
-    events.c.article_id.in_(bindparam("aids", expanding=True))).distinct()
-_ARTICLE_CANONICAL = select(events.c.canonical_id).where(events.c.article_id == bindparam("aid"))
+_GROUP_EVENTS = select(
+    events.c.type, events.c.canonical_id, (events.c.article_id == bindparam("aid")).label("own"),
+).where(events.c.article_id.in_(bindparam("aids", expanding=True))).distinct()
 _INSERT = canonical_events.insert()
 _SET_CANONICAL = update(events).where(events.c.id == bindparam("b_event")).values(
     canonical_id=bindparam("b_canon"))
@@ -397,12 +397,19 @@ def _related(conn: Connection, report: dict[str, Any]) -> tuple[set[str], set[st
     most recent articles), and those holding one from its own article."""
     aid = report["article_id"]
     group = report.get("dup_group") or aid
+    # The group's members all carry its id as dup_group (the group's first
+    # article included); an article leading a group is its own dup_group.
     aids = {aid, group}
-    for g in dict.fromkeys((group, aid)):
-        aids.update(r[0] for r in conn.execute(_GROUP_MEMBERS, {"g": g, "cap": MAX_GROUP_ARTICLES}))
-    related = {canon for type_, canon in conn.execute(_GROUP_EVENTS, {"aids": sorted(aids)})
-               if canon is not None and type_ == report["type"]}
-    own = {r[0] for r in conn.execute(_ARTICLE_CANONICAL, {"aid": aid}) if r[0] is not None}
+    aids.update(r[0] for r in conn.execute(_GROUP_MEMBERS, {"g": group, "cap": MAX_GROUP_ARTICLES}))
+    related: set[str] = set()
+    own: set[str] = set()
+    for type_, canon, is_own in conn.execute(_GROUP_EVENTS, {"aids": sorted(aids), "aid": aid}):
+        if canon is None:
+            continue
+        if type_ == report["type"]:
+            related.add(canon)
+        if is_own:
+            own.add(canon)
     return related, own
 
 
