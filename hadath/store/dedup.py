@@ -335,7 +335,7 @@ _MERGED_COLS = [k for k in _CANON_COLS
 # The most recent articles of a near-duplicate group whose events mark a
 # canonical event as "related".  Keeps an insert's cost bounded when an
 # agency story has hundreds of copies; normal groups are far smaller (the
-# largest in 500 articles of the conflict set has 4), so nothing changes
+# largest of the 30,950 SaudiNewsNet articles has 13), so nothing changes
 # for them, and the copies of a big story all report the same events, which
 # its recent members hold as well as its first ones.
 MAX_GROUP_ARTICLES = 64

@@ -54,7 +54,8 @@ def from_bytes(data: bytes) -> MinHash:
 # member of every matching group, so an agency story with hundreds of copies
 # would make each new copy cost hundreds of Jaccard comparisons; later
 # copies are grouped (they matched an indexed member) but not indexed.
-# Normal groups are far smaller, so their grouping does not change.
+# Normal groups are far smaller (the largest of the 30,950 SaudiNewsNet
+# articles has 13), so their grouping does not change.
 MAX_INDEXED_PER_GROUP = 32
 
 
