@@ -150,3 +150,50 @@ def test_cli_tag_reads_a_file_and_stdin(tmp_path):
         assert [r.split("\t")[0] for r in rows if r] == ["بغداد", "عاصمة", "مصطفى", "الكاظمي"]
         assert rows[2] == ""  # the sentence break is kept
         assert rows[3].endswith("\tB-PER") and rows[4].endswith("\tI-PER")
+
+
+def test_multiword_gazetteer_phrases_mark_their_words():
+    # The model was trained with these marks; a lexicon that stops finding
+    # them silently lowers accuracy (the phrase trie's end key once changed
+    # under the place list).
+    from hadath.entities.features import _phrase_marks
+    from hadath.entities.lexicon import lexicon
+    from hadath.text.normalise import normalise_string
+
+    words = [normalise_string(w) for w in
+             "وصل الوفد إلى المملكة العربية السعودية ثم إلى الولايات المتحدة".split()]
+    marks = _phrase_marks(words, lexicon())
+    assert marks[3] == ["mPLC-B"] and marks[4] == ["mPLC-I"] and marks[5] == ["mPLC-I"]
+    assert marks[8] == ["mPLC-B"] and marks[9] == ["mPLC-I"]
+    assert marks[0] == marks[1] == marks[2] == []
+
+
+def test_tagging_features_give_the_model_the_same_evidence(seed_doc):
+    # Tagging drops attributes the model has no weight for; the tags must be
+    # exactly those of the full feature lists.
+    from hadath.entities import tagger as tg
+    from hadath.entities.features import sentence_features
+
+    model = tg.tagger()
+    known = tg.known_attributes()
+    assert len(known) > 1000 and "BOS" in known
+    for sent in seed_doc.sentences:
+        words = [t.norm for t in seed_doc.tokens if sent.start <= t.start < sent.end]
+        if not words:
+            continue
+        full = tg.decode_bio(model.tag(sentence_features(words, tg._domain)))
+        assert tg.tag_words(words) == full
+        filtered = tg._extractor(tg._domain).sentence(words)
+        assert all(f in known for fs in filtered for f in fs)
+
+
+def test_phrase_matching_on_words_equals_matching_on_tokens(seed_doc):
+    from hadath.document import Token
+    from hadath.entities.lexicon import lexicon
+    from hadath.text.tokens import split_article
+
+    lex = lexicon()
+    words = [t.norm for t in seed_doc.tokens if t.is_word]
+    tokens = [Token(0, 0, w, *split_article(w)[::-1]) for w in words]
+    for matcher in (lex.place_phrases, lex.title_phrases, lex.org_phrases):
+        assert matcher.find_words(words) == matcher.find(tokens)

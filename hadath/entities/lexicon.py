@@ -75,12 +75,7 @@ def lexicon() -> Lexicon:
     for name in read_lines(NER + "places.txt"):  # written normalised by the build
         if " " in name:
             # Same keys as PhraseMatcher.add, without re-tokenising each name.
-            node = place_multi.trie
-            words = name.split()
-            for w in words:
-                node = node.setdefault(split_article(w)[1], {})
-            node.setdefault("\x00", []).append("PLC")
-            place_multi.max_len = max(place_multi.max_len, len(words))
+            place_multi.add_keys([split_article(w)[1] for w in name.split()], "PLC")
         else:
             places_one.add(split_article(name)[1])
     titles = PhraseMatcher(

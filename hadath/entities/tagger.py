@@ -8,6 +8,7 @@ character offsets and refines types.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import threading
 from collections.abc import Iterable, Iterator, Sequence
@@ -15,16 +16,22 @@ from itertools import chain
 
 import pycrfsuite
 
-from hadath.entities.features import sentence_features
+from hadath.entities.features import TaggingFeatures
 from hadath.resources import path
 from hadath.text.normalise import normalise_string
 
 MODEL = "ner/model.crfsuite"
 META = "ner/model.json"
+# The attributes the model has weights for, one per line after a header
+# naming the model's SHA-256 (written by `python -m hadath.entities.tagger
+# --write-attributes`, and by scripts/train_ner.py after training).
+ATTRIBUTES = "ner/model.attributes.txt"
 _lock = threading.RLock()
 _tagger: pycrfsuite.Tagger | None = None
 _domain: str | None = None  # feature domain for news text (model.json "domain")
 _segmented_domain: str | None = None  # for clitic-segmented input ("segmented_domain")
+_known: frozenset[str] | None = None  # attributes with weights in the model
+_extractors: dict[str | None, TaggingFeatures] = {}
 _DEFAULT = "default"
 # Standalone clitics: about 11 % of tokens in clitic-segmented corpora
 # (WikiFANE), 0.2 % in running text tokenised on spaces (ANERcorp).
@@ -62,6 +69,49 @@ def tagger() -> pycrfsuite.Tagger:
     return _tagger
 
 
+def model_sha256() -> str:
+    return hashlib.sha256(path(MODEL).read_bytes()).hexdigest()
+
+
+def known_attributes() -> frozenset[str]:
+    """The model's attributes: from the shipped list if it matches the model.
+
+    Reading them from the model itself (crfsuite's dump) takes ~0.4 s, so
+    the list is written next to the model; a list left from another model
+    is ignored.
+    """
+    global _known
+    if _known is None:
+        with _lock:
+            if _known is None:
+                known = None
+                listed = path(ATTRIBUTES)
+                if listed.exists():
+                    header, _, body = listed.read_text(encoding="utf-8").partition("\n")
+                    if header == "# sha256 " + model_sha256():
+                        known = frozenset(body.split("\n")) - {""}
+                if known is None:
+                    known = frozenset(tagger().info().attributes)
+                _known = known
+    return _known
+
+
+def write_attributes() -> int:
+    """Write the attribute list for the current model; returns its length."""
+    attrs = sorted(tagger().info().attributes)
+    path(ATTRIBUTES).write_text("# sha256 " + model_sha256() + "\n" + "\n".join(attrs) + "\n",
+                                encoding="utf-8")
+    return len(attrs)
+
+
+def _extractor(domain: str | None) -> TaggingFeatures:
+    extractor = _extractors.get(domain)
+    if extractor is None:
+        with _lock:
+            extractor = _extractors.setdefault(domain, TaggingFeatures(known_attributes(), domain))
+    return extractor
+
+
 def normalise_word(token: str) -> str:
     """The form the model sees for a token of any tokenisation."""
     n = normalise_string(token).replace(" ", "")
@@ -77,7 +127,7 @@ def tag_words(words: Sequence[str], domain: str | None = _DEFAULT) -> list[str]:
     if not words:
         return []
     model = tagger()
-    feats = sentence_features(words, _domain if domain == _DEFAULT else domain)
+    feats = _extractor(_domain if domain == _DEFAULT else domain).sentence(words)
     with _lock:  # a crfsuite Tagger is not safe to share between threads
         tags = model.tag(feats)
     return decode_bio(tags)
@@ -127,3 +177,13 @@ def tag_conll(lines: Iterable[str]) -> Iterator[str]:
             yield f"{tok}\t{tag}"
         if blank:
             yield ""
+
+
+if __name__ == "__main__":
+    import sys
+
+    if sys.argv[1:] == ["--write-attributes"]:
+        print(write_attributes(), "attributes written to", path(ATTRIBUTES))
+    else:
+        print("usage: python -m hadath.entities.tagger --write-attributes", file=sys.stderr)
+        sys.exit(2)

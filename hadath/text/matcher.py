@@ -41,7 +41,10 @@ class PhraseMatcher:
             self.add(phrase, payload)
 
     def add(self, phrase: str, payload: Any) -> None:
-        keys = phrase_keys(phrase)
+        self.add_keys(phrase_keys(phrase), payload)
+
+    def add_keys(self, keys: Sequence[str], payload: Any) -> None:
+        """Add a phrase given as its keys (normalised words without the article)."""
         if not keys:
             return
         node = self.trie
@@ -103,6 +106,54 @@ class PhraseMatcher:
                     i = m[0]
                     continue
             i += 1
+
+    def find_words(self, words: Sequence[str]) -> list[tuple[int, int, list[Any]]]:
+        """`find` over one sentence of normalised words (no Token objects).
+
+        For callers that hold plain words, such as the NER features: the
+        same readings (clitics on the first word, the article on later
+        ones) and the same left-to-right longest matches.
+        """
+        out: list[tuple[int, int, list[Any]]] = []
+        trie = self.trie
+        starts = self._starts
+        n = len(words)
+        bases: list[str | None] = [None] * n
+        i = 0
+        while i < n:
+            w = words[i]
+            hit = starts.get(w)
+            if hit is None:
+                if len(starts) > 500_000:
+                    starts.clear()
+                readings = suffix_variants(w) if self.suffixes else variants(w)
+                hit = starts[w] = any(r in trie for r in readings)
+            if not hit:
+                i += 1
+                continue
+            best: tuple[int, list[Any]] | None = None
+            for reading in (suffix_variants(w) if self.suffixes else variants(w)):
+                node = trie.get(reading)
+                j = i + 1
+                while node is not None:
+                    if _END in node and (best is None or j > best[0]):
+                        best = (j, node[_END])
+                    if j >= n:
+                        break
+                    nxt = node.get(words[j])
+                    if nxt is None:
+                        if bases[j] is None:
+                            bases[j] = split_article(words[j])[1]
+                        if bases[j] != words[j]:
+                            nxt = node.get(bases[j])
+                    node = nxt
+                    j += 1
+            if best is None:
+                i += 1
+                continue
+            out.append((i, best[0], best[1]))
+            i = best[0]
+        return out
 
     def find(self, tokens: Sequence[Token]) -> list[tuple[int, int, list[Any]]]:
         """Non-overlapping longest matches, left to right: (i, j, payloads)."""
