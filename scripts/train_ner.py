@@ -10,7 +10,8 @@ Steps (each can be skipped):
 2. word clusters from ../shared/data/news → hadath/resources/ner/clusters.tsv;
 3. evaluation on the ANERcorp dev split and cross-corpus (printed, and saved
    in model.json);
-4. the final model on all training data → hadath/resources/ner/model.crfsuite.
+4. the final model on all training data → hadath/resources/ner/model.crfsuite,
+   and the list of its attributes → model.attributes.txt (tagging skips others).
 Deterministic: the same data gives the same files.
 """
 
@@ -69,6 +70,9 @@ def main() -> None:
             + (["WikiFANE Gold (desegmented), CC BY-SA 3.0"] if args.wiki_weight > 0 else []),
             "evaluation": meta.get("evaluation", meta)}
     (OUT / "model.json").write_text(json.dumps(meta, indent=1, ensure_ascii=False) + "\n")
+    from hadath.entities import tagger
+
+    print("attributes:", tagger.write_attributes(), flush=True)  # tagging's filter list
     print(f"done in {time.time() - t0:.0f}s", flush=True)
 
 
