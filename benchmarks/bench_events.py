@@ -2,12 +2,15 @@
 """Events benchmark on ../shared/data (accuracy is cross-validated, never train-on-test).
 
     .venv/bin/python benchmarks/bench_events.py [--gsr DIR] [--news FILE] [--articles N] [--skip-cv]
-                                                [--seeds 13,14,15,16,17]
+                                                [--seeds 13,14,15,16,17] [--no-vectors]
 
 1. Sentence-level ASSAULT / PROTEST detection on the Arabic Event GSR dev set
    (label yes = positive; easy no / difficult no = negative; ambiguous left
-   out): nested 5-fold cross-validation (C and threshold chosen inside each
-   training fold), against keyword spotting over the same trigger lexicon.
+   out): nested 5-fold cross-validation (C, the word-vector block's scale
+   and the threshold chosen inside each training fold; the word vectors come
+   from unlabelled news, build/event_vectors.npz as built by
+   scripts/train_events.py), against keyword spotting over the same trigger
+   lexicon.
    With 39 PROTEST positives one split moves F1 by several points, so the
    nested CV is repeated with several outer-split seeds and the mean is the
    figure to quote (per-seed F1 printed alongside).
@@ -30,24 +33,26 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 import hadath  # noqa: E402
-from hadath.events import training  # noqa: E402
+from hadath.events import training, vectors  # noqa: E402
 from hadath.text.normalise import normalise_string  # noqa: E402
 
 _PUNCT = "«»\"'()[]،,.:؛;!?؟-ـ"
 
 
-def detection(gsr: Path, seeds: list[int]) -> None:
-    print(f"== sentence detection (nested 5-fold CV, outer seeds {seeds}) ==")
+def detection(gsr: Path, seeds: list[int], words_vecs) -> None:
+    print(f"== sentence detection (nested 5-fold CV, outer seeds {seeds}, "
+          f"word vectors {'on' if words_vecs else 'off'}) ==")
     for typ in training.TYPES:
         rows = training.load_gsr(typ, gsr)
         feats = training.featurize(rows)
+        dense = training.Dense(feats, *words_vecs) if words_vecs else None
         y = [r["y"] for r in rows]
         kw = [1.0 if any(k.startswith(f"T:{typ}:strong") for k in f) else 0.0 for f in feats]
         hard = [i for i, row in enumerate(rows) if row["label"] == "difficult no"]
         runs = []
         first_probs: list[float] = []
         for s in seeds:
-            probs, preds = training.nested_cv(feats, y, seed=s)
+            probs, preds = training.nested_cv(feats, y, seed=s, dense=dense)
             first_probs = first_probs or probs
             runs.append((*training.prf([float(x) for x in preds], y, 0.5),
                          sum(preds[i] for i in hard)))
@@ -138,9 +143,14 @@ def main() -> None:
     ap.add_argument("--skip-cv", action="store_true")
     ap.add_argument("--seeds", default="13,14,15,16,17",
                     help="outer-split seeds of the nested CV (comma separated)")
+    ap.add_argument("--vectors", type=Path, default=ROOT / "build/event_vectors.npz",
+                    help="word-vector cache (built from saudinewsnet_all when missing)")
+    ap.add_argument("--no-vectors", action="store_true", help="sparse features only")
     args = ap.parse_args()
     if not args.skip_cv:
-        detection(args.gsr, [int(x) for x in args.seeds.split(",")])
+        words_vecs = None if args.no_vectors else vectors.load_or_build(
+            ROOT.parent / "shared/data/news/saudinewsnet_all.jsonl.gz", args.vectors)
+        detection(args.gsr, [int(x) for x in args.seeds.split(",")], words_vecs)
     spans(args.gsr)
     speed(args.news, args.articles)
 

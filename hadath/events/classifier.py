@@ -3,6 +3,9 @@
 Trained by scripts/train_events.py on ../shared/data/arabic_event_gsr_dev
 (see docs/events.md); shipped as hadath/resources/events/sentence_model.json
 and read here with pure Python, so scikit-learn is not a run-time dependency.
+Per type: sparse feature weights, and (where the training folds found them
+useful) `word_scores`, the mean-word-vector block folded into one score per
+word (hadath.events.vectors).
 """
 
 from __future__ import annotations
@@ -35,8 +38,20 @@ def probability(event_type: str, feats: Counter) -> float | None:
     m = model().get(event_type)
     if m is None:
         return None
+    return probability_with(m, feats)
+
+
+def probability_with(m: dict[str, Any], feats: Counter) -> float:
+    """The probability under one type's exported weights (see probability)."""
     w = m["weights"]
     z = m["bias"] + sum(w.get(f, 0.0) * (1.0 + math.log(n)) for f, n in feats.items())
+    scores = m.get("word_scores")
+    if scores:
+        # The mean word vector's contribution, folded into per-word scores
+        # (hadath.events.training.export): the mean over the sentence's known words.
+        known = [scores[f[2:]] for f in feats if f.startswith("w:") and f[2:] in scores]
+        if known:
+            z += sum(known) / len(known)
     return 1.0 / (1.0 + math.exp(-max(min(z, 30.0), -30.0)))
 
 

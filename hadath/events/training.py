@@ -4,6 +4,11 @@ Used by scripts/train_events.py (fit and write the shipped weights) and
 benchmarks/bench_events.py (cross-validated figures).  scikit-learn is a
 training-time dependency only: it is imported inside the functions, and
 the shipped model is plain JSON read by hadath.events.classifier.
+
+Rows are `Counter`s of feature strings plus, optionally, a dense block: the
+mean word vector of the sentence (hadath.events.vectors), multiplied by a
+scale that is a hyper-parameter like C (0 switches the block off).  The
+fitted weights of the block are folded into one score per word on export.
 """
 
 from __future__ import annotations
@@ -57,8 +62,29 @@ def featurize(rows: list[dict[str, Any]]) -> list[Counter]:
     return [Counter(doc_features(structural_doc(r["text"]))) for r in rows]
 
 
-def _matrix(feats: list[Counter], vocab: dict[str, int]):
-    from scipy.sparse import csr_matrix
+class Dense:
+    """Mean word vectors of the rows (unique `w:` words found in the vocabulary)."""
+
+    def __init__(self, feats: list[Counter], words: list[str], vecs) -> None:
+        import numpy as np
+
+        index = {w: k for k, w in enumerate(words)}
+        self.words, self.vecs = words, vecs
+        self.rows = np.zeros((len(feats), vecs.shape[1]), dtype=np.float64)
+        for r, c in enumerate(feats):
+            ks = [index[f[2:]] for f in c if f.startswith("w:") and f[2:] in index]
+            if ks:
+                self.rows[r] = vecs[ks].mean(axis=0)
+
+    def take(self, idx: list[int]) -> Dense:
+        out = Dense.__new__(Dense)
+        out.words, out.vecs, out.rows = self.words, self.vecs, self.rows[idx]
+        return out
+
+
+def _matrix(feats: list[Counter], vocab: dict[str, int], dense: Dense | None = None,
+            scale: float = 0.0):
+    from scipy.sparse import csr_matrix, hstack
 
     data, ind, ptr = [], [], [0]
     for c in feats:
@@ -68,7 +94,10 @@ def _matrix(feats: list[Counter], vocab: dict[str, int]):
                 ind.append(k)
                 data.append(1.0 + math.log(n))  # sublinear counts
         ptr.append(len(ind))
-    return csr_matrix((data, ind, ptr), shape=(len(feats), len(vocab)))
+    x = csr_matrix((data, ind, ptr), shape=(len(feats), len(vocab)))
+    if dense is None or not scale:
+        return x
+    return hstack([x, csr_matrix(dense.rows * scale)]).tocsr()
 
 
 def _vocab(feats: list[Counter], min_df: int) -> dict[str, int]:
@@ -80,17 +109,19 @@ def _vocab(feats: list[Counter], min_df: int) -> dict[str, int]:
     return {f: k for k, f in enumerate(keep)}
 
 
-def fit(feats: list[Counter], y: list[int], c: float, min_df: int = 2):
+def fit(feats: list[Counter], y: list[int], c: float, min_df: int = 2,
+        dense: Dense | None = None, scale: float = 0.0):
     from sklearn.linear_model import LogisticRegression
 
     vocab = _vocab(feats, min_df)
     model = LogisticRegression(C=c, class_weight="balanced", max_iter=2000)
-    model.fit(_matrix(feats, vocab), y)
+    model.fit(_matrix(feats, vocab, dense, scale), y)
     return vocab, model
 
 
-def predict(vocab, model, feats: list[Counter]) -> list[float]:
-    return list(model.predict_proba(_matrix(feats, vocab))[:, 1])
+def predict(vocab, model, feats: list[Counter], dense: Dense | None = None,
+            scale: float = 0.0) -> list[float]:
+    return list(model.predict_proba(_matrix(feats, vocab, dense, scale))[:, 1])
 
 
 def best_threshold(probs: list[float], y: list[int]) -> float:
@@ -112,36 +143,49 @@ def prf(probs: list[float], y: list[int], t: float) -> tuple[float, float, float
     return pr, rc, (2 * pr * rc / (pr + rc) if pr + rc else 0.0)
 
 
-def oof(feats: list[Counter], y: list[int], c: float, folds: int, seed: int) -> list[float]:
+def _take(dense: Dense | None, idx) -> Dense | None:
+    return None if dense is None else dense.take(list(idx))
+
+
+def oof(feats: list[Counter], y: list[int], c: float, folds: int, seed: int,
+        dense: Dense | None = None, scale: float = 0.0) -> list[float]:
     """Out-of-fold probabilities from a stratified k-fold split."""
     from sklearn.model_selection import StratifiedKFold
 
     out = [0.0] * len(y)
     for tr, te in StratifiedKFold(folds, shuffle=True, random_state=seed).split(feats, y):
-        vocab, model = fit([feats[i] for i in tr], [y[i] for i in tr], c)
-        for i, p in zip(te, predict(vocab, model, [feats[i] for i in te]), strict=True):
+        vocab, model = fit([feats[i] for i in tr], [y[i] for i in tr], c,
+                           dense=_take(dense, tr), scale=scale)
+        for i, p in zip(te, predict(vocab, model, [feats[i] for i in te], _take(dense, te), scale),
+                        strict=True):
             out[i] = p
     return out
 
 
 C_GRID = (0.1, 0.3, 1.0, 3.0)
+# Scale of the mean-word-vector block (0 = off): chosen with C inside the
+# training folds, so each type uses the vectors only where they help there.
+SCALE_GRID = (0.0, 10.0)
 
 
-def choose_c(feats, y, folds: int = 4, seed: int = 7) -> tuple[float, float]:
-    """(C, threshold) with the best out-of-fold F1 on these rows."""
-    best = (-1.0, 1.0, 0.5)
-    for c in C_GRID:
-        probs = oof(feats, y, c, folds, seed)
-        t = best_threshold(probs, y)
-        f = prf(probs, y, t)[2]
-        if f > best[0]:
-            best = (f, c, t)
-    return best[1], best[2]
+def choose_c(feats, y, folds: int = 4, seed: int = 7, dense: Dense | None = None,
+             ) -> tuple[float, float, float]:
+    """(C, vector scale, threshold) with the best out-of-fold F1 on these rows."""
+    best = (-1.0, 1.0, 0.0, 0.5)
+    for scale in (SCALE_GRID if dense is not None else (0.0,)):
+        for c in C_GRID:
+            probs = oof(feats, y, c, folds, seed, dense, scale)
+            t = best_threshold(probs, y)
+            f = prf(probs, y, t)[2]
+            if f > best[0]:
+                best = (f, c, scale, t)
+    return best[1], best[2], best[3]
 
 
-def nested_cv(feats, y, folds: int = 5, seed: int = 13) -> tuple[list[float], list[int]]:
-    """Honest held-out predictions: C and threshold chosen inside each outer
-    training fold only.  Returns per-row (probability, predicted label)."""
+def nested_cv(feats, y, folds: int = 5, seed: int = 13, dense: Dense | None = None,
+              ) -> tuple[list[float], list[int]]:
+    """Honest held-out predictions: C, vector scale and threshold chosen inside
+    each outer training fold only.  Returns per-row (probability, predicted label)."""
     from sklearn.model_selection import StratifiedKFold
 
     probs = [0.0] * len(y)
@@ -149,9 +193,10 @@ def nested_cv(feats, y, folds: int = 5, seed: int = 13) -> tuple[list[float], li
     for tr, te in StratifiedKFold(folds, shuffle=True, random_state=seed).split(feats, y):
         ftr = [feats[i] for i in tr]
         ytr = [y[i] for i in tr]
-        c, t = choose_c(ftr, ytr)
-        vocab, model = fit(ftr, ytr, c)
-        for i, p in zip(te, predict(vocab, model, [feats[i] for i in te]), strict=True):
+        c, scale, t = choose_c(ftr, ytr, dense=_take(dense, tr))
+        vocab, model = fit(ftr, ytr, c, dense=_take(dense, tr), scale=scale)
+        for i, p in zip(te, predict(vocab, model, [feats[i] for i in te], _take(dense, te), scale),
+                        strict=True):
             probs[i] = p
             preds[i] = int(p >= t)
     return probs, preds
@@ -182,11 +227,18 @@ def calibration(probs: list[float], y: list[int]) -> list[list[float]]:
     return [[float(lo), float(hi), round(pos / cnt, 3), int(cnt)] for lo, hi, pos, cnt in merged]
 
 
-def export(vocab, model, threshold: float, calib, c: float) -> dict[str, Any]:
+def export(vocab, model, threshold: float, calib, c: float, dense: Dense | None = None,
+           scale: float = 0.0) -> dict[str, Any]:
     coef = model.coef_[0]
     weights = {f: round(float(coef[k]), 5) for f, k in vocab.items() if abs(coef[k]) >= 1e-4}
-    return {"bias": round(float(model.intercept_[0]), 5), "threshold": threshold,
-            "C": c, "calibration": calib, "weights": weights}
+    out = {"bias": round(float(model.intercept_[0]), 5), "threshold": threshold,
+           "C": c, "calibration": calib, "weights": weights, "vector_scale": scale}
+    if dense is not None and scale:
+        # Linear in the mean vector, so w . (scale * mean(v)) = mean(scale * w . v):
+        # one score per word, averaged at run time over the sentence's known words.
+        scores = dense.vecs @ (coef[len(vocab):] * scale)
+        out["word_scores"] = {w: round(float(x), 4) for w, x in zip(dense.words, scores, strict=True)}
+    return out
 
 
 def write_model(models: dict[str, Any], path: Path) -> None:
