@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from hadath.document import Document, Token
 from hadath.places.gazetteer import Gazetteer, Place
@@ -77,10 +78,14 @@ class Candidate:
 
 
 def is_cue(tok: Token, kind: str) -> bool:
-    if not tok.is_word:
-        return False
+    return tok.is_word and _is_cue_form(tok.norm, kind)
+
+
+@lru_cache(maxsize=200_000)
+def _is_cue_form(norm: str, kind: str) -> bool:
+    # Cached per word form: the qualifier scans ask about the same few
+    # hundred words thousands of times an article.
     words = cues()[kind]
-    norm = tok.norm
     if len(norm) > 2 and norm[0] in "وف" and norm[1:] in words:
         return True  # "وفي", "ومن": too short for variants() to strip
     return any(v in words for v in variants(norm))
@@ -102,6 +107,9 @@ def _longest_at(tokens: list[Token], i: int, gaz: Gazetteer,
     if not tok.is_word:
         return None
     keys, prefixes = gaz.keys, gaz.prefixes
+    can_start = gaz.start_forms.get(tok.norm)
+    if can_start is False:
+        return None
     n = len(tokens)
     best: tuple[int, str, str] | None = None
     readings = variants(tok.norm)
@@ -109,6 +117,12 @@ def _longest_at(tokens: list[Token], i: int, gaz: Gazetteer,
         # "لسد النهضة": too short for variants() to strip the clitic; only
         # the first word of a longer name is read so.
         readings = (*readings, tok.norm[1:])
+    if can_start is None:
+        if len(gaz.start_forms) > 500_000:
+            gaz.start_forms.clear()
+        can_start = gaz.start_forms[tok.norm] = any(r in keys or r in prefixes for r in readings)
+        if not can_start:
+            return None
     for reading in readings:
         if reading not in keys and reading not in prefixes:
             continue

@@ -60,6 +60,9 @@ class Gazetteer:
         self.prefixes: frozenset[str] = frozenset(meta.pop("prefixes").split("\n"))
         self.max_words = int(meta.get("max_words", "6"))
         self.meta = meta
+        # word form -> can a name start here (candidates._longest_at); most
+        # tokens cannot, and this answers for them with one look-up.
+        self.start_forms: dict[str, bool] = {}
 
     def _db(self) -> sqlite3.Connection:
         db = getattr(self._local, "db", None)
