@@ -71,8 +71,20 @@ def _skip_letters(text: str, start: int, end: int, n: int) -> int:
 
 
 def _is_nisba(tok: Token) -> bool:
+    return _nisba_form(tok.norm)
+
+
+# Asked of nearly every token of every article: answered once per word form.
+@lru_cache(maxsize=200_000)
+def _nisba_form(norm: str) -> bool:
     nisba = lexicon().nisba
-    return any(v in nisba for v in variants(tok.norm)[:3])
+    return any(v in nisba for v in variants(norm)[:3])
+
+
+@lru_cache(maxsize=200_000)
+def _org_head_form(norm: str) -> bool:
+    heads = lexicon().org_heads
+    return any(v in heads for v in variants(norm)[:3])
 
 
 def _refine(kind: str, words: list[str]) -> str:
@@ -106,12 +118,11 @@ def _org_phrases(tokens: list[Token], tags: list[str]) -> None:
     untagged (or nisba-only) tokens are rewritten in place.
     """
     lex = lexicon()
-    heads = lex.org_heads
     n = len(tokens)
     i = 0
     while i < n:
         t = tokens[i]
-        if tags[i] != "O" or not t.is_word or not any(v in heads for v in variants(t.norm)[:3]):
+        if tags[i] != "O" or not t.is_word or not _org_head_form(t.norm):
             i += 1
             continue
         prefix, _ = split_article(t.norm)
