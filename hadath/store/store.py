@@ -200,8 +200,13 @@ class Store:
                 conn.execute(update(meta).where(meta.c.key == GENERATION)
                              .values(value=uuid.uuid4().hex))
         except BaseException:
-            self._near = None  # it may hold articles that were rolled back
+            # Forget the rolled-back articles (a reload of every stored
+            # signature would cost a pass over the store per failure).
+            if self._near is not None:
+                self._near.rollback()
             raise
+        if self._near is not None:
+            self._near.commit()
 
     def add_result(self, result: dict[str, Any], origin: str | None = None) -> str | None:
         """Store one contract object; its article id, or None if already present.
