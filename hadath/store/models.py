@@ -61,6 +61,9 @@ articles = Table(
     Column("annotations", Json),
     Column("n_events", Integer, nullable=False, default=0),
     Column("ingested_at", String(32), nullable=False),
+    # dedup reads a group's newest members; SQLite's dup_group index holds
+    # the rowid (seq) already, PostgreSQL needs it in the index to stop early.
+    Index("ix_articles_dup_group_seq", "dup_group", "seq"),
 )
 
 canonical_events = Table(
