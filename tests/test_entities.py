@@ -184,7 +184,7 @@ def test_tagging_features_give_the_model_the_same_evidence(seed_doc):
         full = tg.decode_bio(model.tag(sentence_features(words, tg._domain)))
         assert tg.tag_words(words) == full
         filtered = tg._extractor(tg._domain).sentence(words)
-        assert all(f in known for fs in filtered for f in fs)
+        assert all(f.decode() in known for fs in filtered for f in fs)
 
 
 def test_phrase_matching_on_words_equals_matching_on_tokens(seed_doc):

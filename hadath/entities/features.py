@@ -159,11 +159,11 @@ class TaggingFeatures:
     """`sentence_features` for tagging with a trained model: only attributes it knows.
 
     A CRF ignores attributes it has no weight for, yet crfsuite looks each
-    one up (a string copy and a tree search): with the shipped model about
-    two thirds of the generated attributes are unknown (rare words, word
-    pairs).  Filtering them here gives the same tags at a fraction of the
-    cost, and a token's filtered lists are cached per word type, so the
-    filtering itself is paid once per word.
+    one up (a string copy and a tree search).  Filtering them here gives the
+    same tags at less cost, and a token's filtered lists are cached per word
+    type, so the filtering itself is paid once per word.  Attributes are
+    handed over as UTF-8 bytes, which python-crfsuite takes as they are
+    (a str is encoded again for every token).
     """
 
     def __init__(self, known: frozenset[str], domain: str | None = None,
@@ -171,30 +171,31 @@ class TaggingFeatures:
         self.known = known
         self.domain = domain
         self.max_words = max_words
-        self._words: dict[str, tuple[list[str], dict[int, list[str]]]] = {}
+        self._words: dict[str, tuple[list[bytes], dict[int, list[bytes]]]] = {}
+        self._bos = [b"BOS"] if "BOS" in known else []
+        self._eos = [b"EOS"] if "EOS" in known else []
 
-    def word(self, w: str) -> tuple[list[str], dict[int, list[str]]]:
+    def word(self, w: str) -> tuple[list[bytes], dict[int, list[bytes]]]:
         hit = self._words.get(w)
         if hit is None:
             own, ctx = word_features(w)
             known = self.known
-            kept = [x for x in own if x in known]
+            kept = [x.encode() for x in own if x in known]
             if self.domain:
-                kept += [y for y in (self.domain + "|" + x for x in own) if y in known]
-            hit = (kept, {o: [x for x in f if x in known] for o, f in ctx.items()})
+                kept += [y.encode() for y in (self.domain + "|" + x for x in own) if y in known]
+            hit = (kept, {o: [x.encode() for x in f if x in known] for o, f in ctx.items()})
             if len(self._words) >= self.max_words:
                 self._words.clear()  # bounded; rebuilt from the lru-cached features
             self._words[w] = hit
         return hit
 
-    def sentence(self, words: Sequence[str]) -> list[list[str]]:
+    def sentence(self, words: Sequence[str]) -> list[list[bytes]]:
         """What sentence_features(words, domain) gives, less unknown attributes."""
         n = len(words)
         cached = [self.word(w) for w in words]
         known = self.known
         marks = _phrase_marks(words, lexicon())
         bases = [split_article(w)[1] for w in words]
-        bos, eos = "BOS" in known, "EOS" in known
         out = []
         for i in range(n):
             f = cached[i][0][:]
@@ -204,23 +205,23 @@ class TaggingFeatures:
                 f += cached[i - 1][1][-1]
                 pair = "b-1|b0=" + bases[i - 1] + "|" + bases[i]
                 if pair in known:
-                    f.append(pair)
-            elif bos:
-                f.append("BOS")
+                    f.append(pair.encode())
+            else:
+                f += self._bos
             if i + 1 < n:
                 f += cached[i + 1][1][1]
                 pair = "b0|b+1=" + bases[i] + "|" + bases[i + 1]
                 if pair in known:
-                    f.append(pair)
-            elif eos:
-                f.append("EOS")
+                    f.append(pair.encode())
+            else:
+                f += self._eos
             if i + 2 < n:
                 f += cached[i + 2][1][2]
             if marks[i]:
-                f += [x for x in marks[i] if x in known]
+                f += [x.encode() for x in marks[i] if x in known]
             if i > 0 and marks[i - 1]:
-                f += [y for y in ("-1" + x for x in marks[i - 1]) if y in known]
+                f += [y.encode() for y in ("-1" + x for x in marks[i - 1]) if y in known]
             if i + 1 < n and marks[i + 1]:
-                f += [y for y in ("+1" + x for x in marks[i + 1]) if y in known]
+                f += [y.encode() for y in ("+1" + x for x in marks[i + 1]) if y in known]
             out.append(f)
         return out
