@@ -85,27 +85,30 @@ class PhraseMatcher:
         return best
 
     def _iter_matches(self, tokens: Sequence[Token]) -> Iterator[tuple[int, int, list[Any], str]]:
-        i = 0
-        n = len(tokens)
-        trie = self.trie
+        # Positions where a phrase may start, found by one comprehension over
+        # the tokens (a cached answer per word form; most forms start
+        # nothing): several times cheaper than stepping a Python loop
+        # through every token, and every stage runs matchers over whole
+        # articles.
         starts = self._starts
-        while i < n:
-            tok = tokens[i]
-            if not tok.is_word:
-                i += 1
-                continue
-            hit = starts.get(tok.norm)
-            if hit is None:
-                if len(starts) > 500_000:
-                    starts.clear()
-                hit = starts[tok.norm] = any(r in trie for r in self._first_readings(tok))
-            if hit:
-                m = self._match_at(tokens, i)
-                if m is not None:
-                    yield i, m[0], m[1], m[2]
-                    i = m[0]
-                    continue
-            i += 1
+        get = starts.get
+        if len(starts) > 500_000:
+            starts.clear()
+        candidates = [i for i, t in enumerate(tokens)
+                      if t.is_word and (get(t.norm) or (get(t.norm) is None and self._learn(t)))]
+        i = 0
+        for k in candidates:
+            if k < i:
+                continue  # inside the previous match
+            m = self._match_at(tokens, k)
+            if m is not None:
+                yield k, m[0], m[1], m[2]
+                i = m[0]
+
+    def _learn(self, tok: Token) -> bool:
+        """Whether a phrase can start at this word form (remembered)."""
+        hit = self._starts[tok.norm] = any(r in self.trie for r in self._first_readings(tok))
+        return hit
 
     def find_words(self, words: Sequence[str]) -> list[tuple[int, int, list[Any]]]:
         """`find` over one sentence of normalised words (no Token objects).
