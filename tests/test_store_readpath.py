@@ -169,3 +169,21 @@ def test_generation_cache_bounds():
     for k in "defg":
         cache.put(k, "g1", [0])
     assert len(cache) <= 3
+
+
+def test_a_filled_store_gets_planner_statistics(tmp_path, monkeypatch):
+    from hadath.store import store as store_module
+
+    url = f"sqlite:///{tmp_path / 'stats.db'}"
+    s = Store(url)
+    _fill(s, 4)
+    s.close()
+    monkeypatch.setattr(store_module, "ANALYZE_MIN_EVENTS", 3)
+    s = Store(url)  # filled by "an earlier version": analysed on open
+    try:
+        with s.engine.connect() as conn:
+            n = conn.exec_driver_sql("SELECT count(*) FROM sqlite_stat1").scalar()
+        assert n > 0
+        assert s.events(actor="الكاظمي")[0] >= 1 and s.integrity_check()
+    finally:
+        s.close()

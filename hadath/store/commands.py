@@ -97,6 +97,8 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         with Store(args.db or _default_db()) as store:
             report = ingest(args.paths, store, workers=workers, reference_date=args.date,
                             batch_size=args.batch_size, progress=not args.quiet)
+            if report.added:
+                store.analyze()  # the planner's statistics, for the API's filters
             stats = store.stats()
     except SQLAlchemyError as exc:
         # Refused articles are recorded and skipped; what reaches here is

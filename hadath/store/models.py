@@ -109,6 +109,11 @@ canonical_events = Table(
     # 0.8 ms, a 35,000-event box 137 -> 13 ms).
     Index("ix_canonical_type_country_date", "type", "country", "date"),
     Index("ix_canonical_lon_lat", "lon", "lat"),
+    # Covering indexes for the actor and full-text filters, which reach
+    # canonical events through participants/articles -> events: the chain
+    # and the date sort read index entries, not wide rows (with statistics,
+    # see Store.analyze: 121 -> 58 ms for an actor in 11,000 events).
+    Index("ix_canonical_id_date", "id", "date"),
 )
 
 events = Table(
@@ -147,6 +152,8 @@ events = Table(
     Index("ix_events_type_mode_date", "type", "mode", "date"),
     Index("ix_events_type_country_date", "type", "country", "date"),
     Index("ix_events_lon_lat", "lon", "lat"),
+    Index("ix_events_id_canonical", "id", "canonical_id"),
+    Index("ix_events_article_canonical", "article_id", "canonical_id"),
 )
 
 # The admin1 filter compares lower-cased names.
