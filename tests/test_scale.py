@@ -160,7 +160,9 @@ def test_dask_run_gives_the_single_process_results_in_order(sample, reference, c
     assert rep.errors == sum("error" in r for r in reference) >= 2
     assert rep.events == sum(len(r.get("events") or ()) for r in reference)
     assert rep.events > 0
-    assert len(rep.per_worker) == 2  # both workers took partitions
+    # Articles are counted per worker; which worker takes which partition is
+    # the scheduler's choice (under load one worker may take them all).
+    assert 1 <= len(rep.per_worker) <= 2 and sum(rep.per_worker.values()) == rep.articles
 
 
 def test_dask_shards_jsonl_and_parquet_resume(sample, reference, client, tmp_path):
