@@ -189,3 +189,14 @@ def test_attack_noun_linked_to_its_doer_and_counted_victims():
     assert "جنود" in [r["text"] for r in e[0]["recipients"]]
     e = only(events("وقتل 4 جنود إثيوبيين في مقديشو أمس."), "ASSAULT")
     assert e and not e[0]["actors"] and e[0]["recipients"][0]["text"] == "جنود إثيوبيين"
+
+
+@pytest.mark.parametrize("text,actor", [
+    ("أسفر هجوم انتحاري نفذته امرأة أمس في سوق ببغداد عن مقتل ثلاثة أشخاص.", "امرأة"),
+    ("وخطف خمسة أشخاص على أيدي رجال مسلحين في كركوك أمس.", "مسلحين"),
+    ("وقال مصدر في الشرطة إن مسلحين مجهولين اغتالوا ضابطا في الموصل أمس.", "مسلحين مجهولين"),
+])
+def test_doer_named_after_the_event_or_by_adjacent_nouns(text, actor):
+    e = only(events(text), "ASSAULT")
+    assert e and [a["text"] for a in e[0]["actors"]] == [actor]
+    assert actor not in [r["text"] for r in e[0]["recipients"]]

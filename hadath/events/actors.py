@@ -134,6 +134,10 @@ def candidates(doc: Document, view: SentenceView) -> list[Candidate]:
             continue
         if out and c.i == out[-1].j:
             cur = out[-1]
+            if not c.entity and not cur.entity and c.sector == cur.sector and not cur.title:
+                cur.j = c.j  # "مسلحين مجهولين": one actor, not two
+                cur.crowd = cur.crowd or c.crowd
+                continue
             if c.kind == "NORP" and cur.kind != "NORP":  # الجيش + العراقي
                 cur.j = c.j
                 cur.country = cur.country or c.country
@@ -221,12 +225,35 @@ def _agent_links() -> PhraseMatcher:
     return PhraseMatcher((line.strip(), True) for line in read_lines("events/agent_links.tsv"))
 
 
-def _linked_agent(toks: list[Token], j: int, first: Candidate) -> bool:
-    """Whether only a doer-linking verb stands between the event noun and `first`."""
-    if first.i - j not in (1, 2):
-        return False
-    m = _agent_links().match_at(toks, j)
-    return m is not None and m[0] == first.i
+@lru_cache(maxsize=1)
+def _passive_agents() -> PhraseMatcher:
+    """Phrases before a passive event's doer (resources/events/passive_agents.tsv)."""
+    return PhraseMatcher((line.strip(), True) for line in read_lines("events/passive_agents.tsv"))
+
+
+_LINK_REACH = 4  # "الهجوم الأكثر دموية الذي نفذته طالبان": modifiers before the linking verb
+
+
+def _linked_agent(toks: list[Token], j: int, after: list[Candidate]) -> Candidate | None:
+    """The candidate right after a doer-linking verb that follows the event noun
+    within a few modifiers ("هجوم انتحاري نفذته امرأة")."""
+    for k in range(j, min(j + _LINK_REACH, len(toks))):
+        if toks[k].norm in CLAUSE_BREAKS:
+            return None
+        m = _agent_links().match_at(toks, k)
+        if m is not None:
+            return next((c for c in after if c.i == m[0]), None)
+    return None
+
+
+def _passive_agent(toks: list[Token], j: int, after: list[Candidate]) -> Candidate | None:
+    """The candidate right after "على أيدي / من قبل" among the trigger's followers."""
+    for c in after:
+        for a in range(max(j, c.i - 3), c.i):
+            m = _passive_agents().match_at(toks, a)
+            if m is not None and m[0] <= c.i <= m[0] + 1:  # "على أيدي (رجال) مسلحين"
+                return c
+    return None
 
 
 def _protest_target(doc: Document, cands: list[Candidate], j: int, end: int) -> Candidate | None:
@@ -269,11 +296,12 @@ def assign(doc: Document, cands: list[Candidate], i: int, j: int, verb: bool,
         before[-1].sector in AGENTIVE or before[-1].crowd or before[-1].kind in ("PER", "ORG")
     ):
         actors.append(before[-1])
-    if after and not verb and _linked_agent(toks, j, after[0]) and (
-        after[0].sector in AGENTIVE or after[0].crowd or after[0].entity
-    ):
-        actors[:] = [after[0]]  # "هجوم شنه مسلحون": the doer is named after the noun
-        after = after[1:]
+    # "هجوم شنه مسلحون", "خطفوا على أيدي مسلحين": the doer is named after the
+    # event, whatever its sector (the linking words say it acts).
+    doer = (_linked_agent(toks, j, after) if not verb else None) or _passive_agent(toks, j, after)
+    if doer is not None:
+        actors[:] = [doer]
+        after = [c for c in after if c is not doer]
     if after:
         first = after[0]
         gap = first.i - j
