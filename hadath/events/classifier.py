@@ -41,15 +41,20 @@ def probability(event_type: str, feats: Counter) -> float | None:
     return probability_with(m, feats)
 
 
-def probability_with(m: dict[str, Any], feats: Counter) -> float:
-    """The probability under one type's exported weights (see probability)."""
+def _words(feats: Counter) -> list[str]:
+    return [f[2:] for f in feats if f.startswith("w:")]
+
+
+def probability_with(m: dict[str, Any], feats: Counter, words: list[str] | None = None) -> float:
+    """The probability under one type's exported weights (see probability);
+    `words` are the sentence's distinct `w:` words when the caller has them."""
     w = m["weights"]
     z = m["bias"] + sum(w.get(f, 0.0) * (1.0 + math.log(n)) for f, n in feats.items())
     scores = m.get("word_scores")
     if scores:
         # The mean word vector's contribution, folded into per-word scores
         # (hadath.events.training.export): the mean over the sentence's known words.
-        known = [scores[f[2:]] for f in feats if f.startswith("w:") and f[2:] in scores]
+        known = [scores[x] for x in (_words(feats) if words is None else words) if x in scores]
         if known:
             z += sum(known) / len(known)
     return 1.0 / (1.0 + math.exp(-max(min(z, 30.0), -30.0)))
@@ -75,9 +80,5 @@ def calibrated(event_type: str, p: float) -> float:
 def score_sentence(view: SentenceView, tokens: list[Token]) -> dict[str, float]:
     """Raw probabilities for every modelled type of one sentence."""
     feats = Counter(sentence_features(view, tokens))
-    out = {}
-    for t in model():
-        p = probability(t, feats)
-        if p is not None:
-            out[t] = p
-    return out
+    words = _words(feats)
+    return {t: probability_with(m, feats, words) for t, m in model().items()}
