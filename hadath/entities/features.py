@@ -52,7 +52,7 @@ def _flags(vs: Sequence[str], literal: tuple[str, ...], lex: Lexicon) -> list[st
     return out
 
 
-@lru_cache(maxsize=300_000)
+@lru_cache(maxsize=50_000)
 def word_features(w: str) -> tuple[list[str], dict[int, list[str]]]:
     """(own features, {offset: features as seen from a neighbour at offset})."""
     lex = lexicon()
@@ -167,7 +167,7 @@ class TaggingFeatures:
     """
 
     def __init__(self, known: frozenset[str], domain: str | None = None,
-                 max_words: int = 200_000) -> None:
+                 max_words: int = 50_000) -> None:
         self.known = known
         self.domain = domain
         self.max_words = max_words
@@ -178,7 +178,8 @@ class TaggingFeatures:
     def word(self, w: str) -> tuple[list[bytes], dict[int, list[bytes]]]:
         hit = self._words.get(w)
         if hit is None:
-            own, ctx = word_features(w)
+            # The uncached function: this cache holds the filtered lists.
+            own, ctx = word_features.__wrapped__(w)
             known = self.known
             kept = [x.encode() for x in own if x in known]
             if self.domain:

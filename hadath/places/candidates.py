@@ -81,7 +81,7 @@ def is_cue(tok: Token, kind: str) -> bool:
     return tok.is_word and _is_cue_form(tok.norm, kind)
 
 
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=50_000)
 def _is_cue_form(norm: str, kind: str) -> bool:
     # Cached per word form: the qualifier scans ask about the same few
     # hundred words thousands of times an article.
@@ -118,7 +118,7 @@ def _longest_at(tokens: list[Token], i: int, gaz: Gazetteer,
         # the first word of a longer name is read so.
         readings = (*readings, tok.norm[1:])
     if can_start is None:
-        if len(gaz.start_forms) > 500_000:
+        if len(gaz.start_forms) > 50_000:
             gaz.start_forms.clear()
         can_start = gaz.start_forms[tok.norm] = any(r in keys or r in prefixes for r in readings)
         if not can_start:

@@ -17,6 +17,10 @@ from hadath.text.normalise import normalise, normalise_string
 from hadath.text.tokens import split_article, suffix_variants, tokenize_normalised, variants
 
 _END = ""  # trie key holding a complete phrase's payloads; no token is empty
+# Word forms remembered per matcher (can a phrase start here?); the cache is
+# emptied when full, and the frequent forms come straight back.  A dozen
+# matchers run per article: this bounds their memory at a few MB each.
+MAX_START_FORMS = 50_000
 
 
 def phrase_keys(phrase: str) -> tuple[str, ...]:
@@ -92,7 +96,7 @@ class PhraseMatcher:
         # articles.
         starts = self._starts
         get = starts.get
-        if len(starts) > 500_000:
+        if len(starts) > MAX_START_FORMS:
             starts.clear()
         candidates = [i for i, t in enumerate(tokens)
                       if t.is_word and (get(t.norm) or (get(t.norm) is None and self._learn(t)))]
@@ -127,7 +131,7 @@ class PhraseMatcher:
             w = words[i]
             hit = starts.get(w)
             if hit is None:
-                if len(starts) > 500_000:
+                if len(starts) > MAX_START_FORMS:
                     starts.clear()
                 readings = suffix_variants(w) if self.suffixes else variants(w)
                 hit = starts[w] = any(r in trie for r in readings)
