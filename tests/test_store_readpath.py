@@ -187,3 +187,30 @@ def test_a_filled_store_gets_planner_statistics(tmp_path, monkeypatch):
         assert s.events(actor="الكاظمي")[0] >= 1 and s.integrity_check()
     finally:
         s.close()
+
+
+@pytest.mark.parametrize("canonical", [True, False])
+def test_search_rows_filtered_in_python_equal_sql(store, canonical):
+    # Actor/full-text matches are searched once and then filtered in Python
+    # by the other filters; the result must be what the SQL gives.
+    from sqlalchemy import select as sql_select
+
+    _fill(store, 24)
+    combos = [
+        {"actor": "الكاظمي", "country": "sy"}, {"actor": "الجيش", "type": "assault", "mode": "drone"},
+        {"q": "الكاظمي", "date_from": "2020-03-01", "date_to": "2020-09-30"},
+        {"q": "الكاظمي", "admin1": "BASRA"}, {"q": "الكاظمي", "bbox": (40.0, 25.0, 50.0, 35.0)},
+        {"actor": "مسلحة", "q": "بغداد", "country": "IQ"}, {"q": "الكاظمي", "admin1": "x\x00"},
+        {"actor": "داعش", "type": "PROTEST"},
+    ]
+    for f in combos:
+        args = {k: f.get(k) for k in ("type", "mode", "date_from", "date_to", "country",
+                                       "admin1", "bbox", "actor", "q")}
+        t, conds = store._event_query(canonical, *args.values())
+        with store.engine.connect() as conn:
+            expected = [r[0] for r in conn.execute(
+                sql_select(t.c.id).where(*conds).order_by(t.c.date.desc().nulls_last(), t.c.id))]
+        total, page = store.events(**f, limit=None, canonical=canonical)
+        assert [e["id"] for e in page] == expected and total == len(expected), f
+        # The search's own rows are now cached: a second filter set reuses them.
+        assert store.events(**f, limit=3, canonical=canonical)[0] == total
