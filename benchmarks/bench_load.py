@@ -1,6 +1,6 @@
 """Load test: GET /events with filters on a 100,000-event SQLite store, on loopback.
 
-    nice .venv/bin/python benchmarks/bench_load.py [--events 100000] [--db PATH]
+    nice .venv/bin/python benchmarks/bench_load.py [--events 100000] [--db PATH] [--mix fixed|zipf|uniform]
         [--duration 20] [--connections 32] [--workers 2] [--client wrk|python]
 
 1. Store.  Real extraction output (the seed article and articles of the
@@ -17,6 +17,10 @@
    cycles through a fixed list of filtered URLs; otherwise an asyncio/httpx
    client with the same URLs.  Requests/s and latency percentiles (p50, p99)
    over --duration seconds after a warm-up; non-200 answers are counted.
+   --mix fixed cycles through the 22 FILTERS; zipf and uniform draw each
+   request from 20,000 distinct random combinations (varied_filters) by
+   Zipf popularity or uniformly, which is what the server's caches cannot
+   hide (docs/reliability.md, "Load benchmark").
 Bar (issue 10): >= 500 requests/s with p99 < 200 ms.
 """
 
