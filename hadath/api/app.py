@@ -102,6 +102,8 @@ def create_app(
         ),
     )
     app.state.store = store
+    if hasattr(store, "warm"):
+        store.warm()  # filter columns in memory before the first request
     # Serialised /events pages of the current store generation (bytes held).
     app.state.page_cache = GenerationCache(PAGE_CACHE_ENTRIES, PAGE_CACHE_BYTES, weigh=len)
     app.state.token = token if token is not None else (os.environ.get("HADATH_TOKEN") or None)

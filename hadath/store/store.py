@@ -9,6 +9,8 @@ Every statement is built with SQLAlchemy constructs or bound parameters.
 from __future__ import annotations
 
 import hashlib
+import threading
+import time
 import uuid
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -32,6 +34,7 @@ from sqlalchemy import (
 )
 
 from hadath.store import dedup, neardup
+from hadath.store.columns import EventColumns, LinkIndex, load_links, load_rows, sql_lower
 from hadath.store.models import (
     SCHEMA_VERSION,
     article_search,
@@ -57,7 +60,13 @@ GENERATION = "generation"  # hadath_meta key: changes with every write transacti
 COUNT_CACHE_ENTRIES = 4096
 MATCH_CACHE_ENTRIES = 64
 MATCH_CACHE_IDS = 300_000  # ids, or search rows of 8 columns
+SEARCH_CACHE_ENTRIES = 1024
+SEARCH_CACHE_POSITIONS = 10_000_000  # 40 MB
 FETCH_CHUNK = 500
+# Filter columns held in memory (columns.py) for tables up to this size,
+# rebuilt at most this often while the store is being written to.
+COLUMNS_MAX_EVENTS = 2_000_000
+COLUMNS_REBUILD_S = 10.0
 ANALYZE_MIN_EVENTS = 1000  # below this, statistics would mislead more than help
 ANALYZE_ROWS = 2000  # rows sampled per index by ANALYZE
 SQLITE_POOL = 16  # connections kept open per process (the API's threads share them)
@@ -140,8 +149,16 @@ class Store:
         self._near: neardup.NearDuplicateIndex | None = None
         self._counts = GenerationCache(COUNT_CACHE_ENTRIES)
         self._matches = GenerationCache(MATCH_CACHE_ENTRIES, MATCH_CACHE_IDS, weigh=len)
+        # Searches over the in-memory columns: positions (4 bytes each), so
+        # many more fit than lists of ids.
+        self._search_positions = GenerationCache(SEARCH_CACHE_ENTRIES, SEARCH_CACHE_POSITIONS,
+                                                 weigh=len)
         self._participant_fts = False
         self._fetch_cache: dict[tuple[bool, int], _FetchStatement] = {}
+        self._columns: dict[bool, EventColumns] = {}
+        self._columns_generation: dict[bool, str] = {}
+        self._links: dict[bool, tuple[LinkIndex, LinkIndex]] = {}
+        self._columns_lock = threading.Lock()
         self._generation_sql: tuple[str, Any] | None = None
         if create:
             self.create()
@@ -371,6 +388,34 @@ class Store:
 
     # -- reading -------------------------------------------------------------
 
+    def _party_ids(self, key: str):  # noqa: ANN202 - a SQLAlchemy select
+        """A select of the participant ids whose normalised name holds `key`."""
+        if self._participant_fts and len(key) >= 3 and "\x00" not in key:
+            # A quoted trigram phrase matches exactly the names holding `key`
+            # as a substring, as the LIKE does, through the index.
+            phrase = '"' + key.replace('"', '""') + '"'
+            return (select(literal_column("rowid")).select_from(text("participant_fts"))
+                    .where(text("participant_fts MATCH :phrase").bindparams(phrase=phrase)))
+        pattern = "%" + key.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        return select(participants.c.id).where(participants.c.norm.like(pattern, escape="\\"))
+
+    def _fts_seqs(self, q: str):  # noqa: ANN202 - a SQLAlchemy select
+        """A select of the seqs of articles matching `q` (None: no words; False:
+        this back end has no full-text index)."""
+        if self.dialect == "sqlite":
+            fq = fts5_query(q)
+            if fq is None:
+                return None
+            return (select(literal_column("rowid")).select_from(text("article_fts"))
+                    .where(text("article_fts MATCH :fq").bindparams(fq=fq)))
+        if self.dialect == "postgresql":
+            tq = tsquery_text(q)
+            if tq is None:
+                return None
+            return select(article_search.c.seq).where(
+                article_search.c.tsv.op("@@")(func.plainto_tsquery("simple", tq)))
+        return False
+
     def _fts_article_ids(self, q: str):  # noqa: ANN202 - a SQLAlchemy select
         """A subquery of article ids whose text matches `q` (None: no words)."""
         if self.dialect == "sqlite":
@@ -441,15 +486,8 @@ class Store:
             conds += [lon >= min_lon, lon <= max_lon, lat >= min_lat, lat <= max_lat]
         if actor:
             key = dedup.party_key({"text": actor})
-            pattern = "%" + key.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-            ev_ids = select(participants.c.event_id).where(participants.c.norm.like(pattern, escape="\\"))
-            if self._participant_fts and len(key) >= 3 and "\x00" not in key:
-                # A quoted trigram phrase matches exactly the names holding
-                # `key` as a substring, as the LIKE does, through the index.
-                phrase = '"' + key.replace('"', '""') + '"'
-                ev_ids = select(participants.c.event_id).where(participants.c.id.in_(
-                    select(literal_column("rowid")).select_from(text("participant_fts"))
-                    .where(text("participant_fts MATCH :phrase").bindparams(phrase=phrase))))
+            party_ids = self._party_ids(key)
+            ev_ids = select(participants.c.event_id).where(participants.c.id.in_(party_ids))
             if not key or "\x00" in key:
                 # Nothing but spaces or marks (LIKE '%%' would match every
                 # event), or a NUL (PostgreSQL refuses it): no party matches.
@@ -495,6 +533,14 @@ class Store:
         order = (t.c.date.desc().nulls_last(), t.c.id)
         with self.engine.connect() as conn:
             generation = self._generation(conn)
+            cols = self._event_columns(conn, canonical, generation)
+            if cols is not None:
+                allowed = None
+                if actor or q:
+                    allowed = self._search_mask(conn, canonical, actor, q, generation, cols)
+                positions = cols.positions(*filters[:7], allowed=allowed)
+                return len(positions), self._rows_by_id(
+                    conn, canonical, cols.page_ids(positions, offset, limit), json_fragments)
             if actor or q:
                 matched = self._matches.get(key, generation)
                 if matched is None:
@@ -515,6 +561,89 @@ class Store:
                     q_ = q_.limit(limit).offset(offset)
                 ids = [r[0] for r in conn.execute(q_)]
             return total, self._rows_by_id(conn, canonical, ids, json_fragments)
+
+    def warm(self) -> None:
+        """Load the in-memory filter columns now (a server does this at start,
+        so that no request pays for it)."""
+        with self.engine.connect() as conn:
+            generation = self._generation(conn)
+            for canonical in (True, False):
+                self._event_columns(conn, canonical, generation)
+
+    def _event_columns(self, conn: Connection, canonical: bool,
+                       generation: str | None) -> EventColumns | None:
+        """The table's filter columns in memory for this generation, or None (use SQL).
+
+        Rebuilt when the generation changes, at most every COLUMNS_REBUILD_S
+        seconds (a store being written to is filtered in SQL in between),
+        and only for tables of at most COLUMNS_MAX_EVENTS events.
+        """
+        if generation is None:
+            return None
+        cols = self._columns.get(canonical)
+        if cols is not None and self._columns_generation.get(canonical) == generation:
+            return cols
+        if cols is not None and time.monotonic() - cols.built_at < COLUMNS_REBUILD_S:
+            return None
+        if not self._columns_lock.acquire(blocking=False):
+            return None  # another thread is building them; SQL meanwhile
+        try:
+            t = canonical_events if canonical else events
+            n = conn.execute(select(func.count()).select_from(
+                select(t.c.id).limit(COLUMNS_MAX_EVENTS + 1).subquery())).scalar_one()
+            if n > COLUMNS_MAX_EVENTS:
+                return None
+            cols = EventColumns(load_rows(conn, t), sql_lower(self.dialect))
+            self._links[canonical] = load_links(conn, canonical, cols)
+            self._columns[canonical] = cols
+            self._columns_generation[canonical] = generation
+            return cols
+        finally:
+            self._columns_lock.release()
+
+    def _search_mask(self, conn: Connection, canonical: bool, actor: str | None, q: str | None,
+                     generation: str | None, cols: EventColumns) -> Any:
+        """A mask over `cols` of the events an actor/full-text search matches (cached)."""
+        import numpy as np
+
+        key = (canonical, actor, q, cols.built_at)
+        positions = self._search_positions.get(key, generation)
+        if positions is None and self._links.get(canonical) is not None:
+            positions = self._linked_positions(conn, canonical, actor, q, cols)
+            if positions is not None:
+                self._search_positions.put(key, generation, positions)
+        if positions is None:
+            t, conds = self._event_query(canonical, None, None, None, None, None, None, None,
+                                         actor, q)
+            where = cols.position
+            positions = np.array(sorted(where[r[0]] for r in conn.execute(
+                select(t.c.id).where(*conds)) if r[0] in where), dtype=np.int32)
+            self._search_positions.put(key, generation, positions)
+        mask = np.zeros(cols.n, dtype=bool)
+        mask[positions] = True
+        return mask
+
+    def _linked_positions(self, conn: Connection, canonical: bool, actor: str | None,
+                          q: str | None, cols: EventColumns) -> Any:
+        """Search positions through the link indexes: the search's own index
+        gives article seqs / participant ids, numpy maps them to events."""
+        import numpy as np
+
+        by_article, by_party = self._links[canonical]
+        result = None
+        if actor:
+            key = dedup.party_key({"text": actor})
+            if not key or "\x00" in key:
+                return np.zeros(0, dtype=np.int32)
+            result = by_party.lookup(r[0] for r in conn.execute(self._party_ids(key)))
+        if q:
+            seqs = self._fts_seqs(q)
+            if seqs is False:
+                return None  # no full-text index here: the SQL chain
+            found = (np.zeros(0, dtype=np.int32) if seqs is None
+                     else by_article.lookup(r[0] for r in conn.execute(seqs)))
+            result = found if result is None else np.intersect1d(result, found)
+        return result.astype(np.int32)
 
     def _search_matches(self, conn: Connection, canonical: bool, actor: str | None,
                         q: str | None, generation: str | None,
@@ -539,7 +668,7 @@ class Store:
             self._matches.put(base_key, generation, rows)
         if not any(v for v in others):
             return [r[0] for r in rows]
-        keep = _row_filter(*others, lower=_sql_lower(self.dialect))
+        keep = _row_filter(*others, lower=sql_lower(self.dialect))
         return [r[0] for r in rows if keep(r)]
 
     def generation(self) -> str | None:
@@ -790,14 +919,6 @@ def _plain(row: Any) -> dict[str, Any]:
 
 
 _JSON_COLUMNS = ("place", "actors", "recipients", "trigger", "sources")
-
-
-def _sql_lower(dialect: str) -> Any:
-    """The database's lower(): SQLite's folds ASCII letters only."""
-    if dialect == "sqlite":
-        table = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
-        return lambda s: s.translate(table)
-    return str.lower
 
 
 def _row_filter(type: str | None, mode: str | None, date_from: str | None,
