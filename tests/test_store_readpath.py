@@ -256,3 +256,23 @@ def test_column_and_sql_paths_agree_on_random_filters(backend_store, monkeypatch
         assert backend_store._columns  # the column path did run
         assert by_columns[0] == by_sql[0], f
         assert [e["id"] for e in by_columns[1]] == [e["id"] for e in by_sql[1]], f
+
+
+def test_a_large_store_loads_its_filter_columns_in_the_background(tmp_path):
+    import threading
+    import time as time_
+
+    s = Store(f"sqlite:///{tmp_path / 'warm.db'}")
+    try:
+        _fill(s, 5)
+        s.warm(wait_limit=2)  # "large": 5 events > 2
+        for t in threading.enumerate():
+            if t.name == "hadath-warm":
+                t.join(timeout=30)
+        deadline = time_.monotonic() + 30
+        while len(s._columns) < 2 and time_.monotonic() < deadline:
+            time_.sleep(0.05)
+        assert set(s._columns) == {True, False}
+        assert s.events(type="ASSAULT")[0] == 5
+    finally:
+        s.close()

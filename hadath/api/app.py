@@ -34,6 +34,7 @@ BASEMAP = Path(__file__).resolve().parent.parent / "resources" / "basemap" / "co
 
 MAX_LIMIT = 500
 PAGE_CACHE_ENTRIES = 4096
+WARM_WAIT_EVENTS = 300_000  # stores up to this size load their filter columns before serving
 PAGE_CACHE_BYTES = 64 << 20  # per server process
 MAX_OFFSET = 100_000  # deep offsets cost a scan; page by date filters beyond
 MAX_TEXT_FILTER = 200
@@ -103,7 +104,9 @@ def create_app(
     )
     app.state.store = store
     if hasattr(store, "warm"):
-        store.warm()  # filter columns in memory before the first request
+        # Filter columns in memory before the first request; a large store
+        # loads them in the background.
+        store.warm(wait_limit=WARM_WAIT_EVENTS)
     # Serialised /events pages of the current store generation (bytes held).
     app.state.page_cache = GenerationCache(PAGE_CACHE_ENTRIES, PAGE_CACHE_BYTES, weigh=len)
     app.state.token = token if token is not None else (os.environ.get("HADATH_TOKEN") or None)

@@ -9,6 +9,7 @@ Every statement is built with SQLAlchemy constructs or bound parameters.
 from __future__ import annotations
 
 import hashlib
+import logging
 import threading
 import time
 import uuid
@@ -562,13 +563,31 @@ class Store:
                 ids = [r[0] for r in conn.execute(q_)]
             return total, self._rows_by_id(conn, canonical, ids, json_fragments)
 
-    def warm(self) -> None:
+    def warm(self, wait_limit: int | None = None) -> None:
         """Load the in-memory filter columns now (a server does this at start,
-        so that no request pays for it)."""
+        so that no request pays for it).
+
+        With `wait_limit`, a store with more events than that is loaded in
+        a background thread instead (about 4 s per 100,000 events): requests
+        are answered in SQL until the columns are there.
+        """
+        if wait_limit is not None:
+            with self.engine.connect() as conn:
+                n = conn.execute(select(func.count()).select_from(
+                    select(events.c.id).limit(wait_limit + 1).subquery())).scalar_one()
+            if n > wait_limit:
+                threading.Thread(target=self._warm_quietly, name="hadath-warm", daemon=True).start()
+                return
         with self.engine.connect() as conn:
             generation = self._generation(conn)
             for canonical in (True, False):
                 self._event_columns(conn, canonical, generation)
+
+    def _warm_quietly(self) -> None:
+        try:
+            self.warm()
+        except Exception:  # noqa: BLE001 - an optimisation: SQL answers meanwhile
+            logging.getLogger(__name__).warning("loading the filter columns failed", exc_info=True)
 
     def _event_columns(self, conn: Connection, canonical: bool,
                        generation: str | None) -> EventColumns | None:
