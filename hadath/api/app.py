@@ -34,8 +34,8 @@ BASEMAP = Path(__file__).resolve().parent.parent / "resources" / "basemap" / "co
 
 MAX_LIMIT = 500
 PAGE_CACHE_ENTRIES = 4096
-WARM_WAIT_EVENTS = 300_000  # stores up to this size load their filter columns before serving
 PAGE_CACHE_BYTES = 64 << 20  # per server process
+WARM_WAIT_EVENTS = 300_000  # stores up to this size load their filter columns before serving
 MAX_OFFSET = 100_000  # deep offsets cost a scan; page by date filters beyond
 MAX_TEXT_FILTER = 200
 TIMELINE_CAP = 50_000
