@@ -41,12 +41,12 @@ def backend_store(request, tmp_path):
 @pytest.fixture(params=["columns", "sql"])
 def store(request, backend_store, monkeypatch):
     """Each test on both read paths: in-memory filter columns, and SQL."""
-    from hadath.store import store as store_module
+    from hadath.store import reading
 
     if request.param == "columns":
-        monkeypatch.setattr(store_module, "COLUMNS_REBUILD_S", 0.0)  # fresh after every write
+        monkeypatch.setattr(reading, "COLUMNS_REBUILD_S", 0.0)  # fresh after every write
     else:
-        monkeypatch.setattr(store_module, "COLUMNS_MAX_EVENTS", -1)  # never in memory
+        monkeypatch.setattr(reading, "COLUMNS_MAX_EVENTS", -1)  # never in memory
     backend_store.read_path = request.param
     return backend_store
 
@@ -232,7 +232,7 @@ def test_search_rows_filtered_in_python_equal_sql(store, canonical):
 def test_column_and_sql_paths_agree_on_random_filters(backend_store, monkeypatch):
     import random
 
-    from hadath.store import store as store_module
+    from hadath.store import reading
 
     _fill(backend_store, 30)
     rng = random.Random(3)
@@ -249,9 +249,9 @@ def test_column_and_sql_paths_agree_on_random_filters(backend_store, monkeypatch
              "q": rng.choice([None, None, "الكاظمي", "مسيرة"]),
              "canonical": rng.choice([True, False])}
         offset, limit = rng.choice([(0, 5), (3, 4), (0, None)])
-        monkeypatch.setattr(store_module, "COLUMNS_MAX_EVENTS", -1)
+        monkeypatch.setattr(reading, "COLUMNS_MAX_EVENTS", -1)
         by_sql = backend_store.events(**f, offset=offset, limit=limit)
-        monkeypatch.setattr(store_module, "COLUMNS_MAX_EVENTS", 2_000_000)
+        monkeypatch.setattr(reading, "COLUMNS_MAX_EVENTS", 2_000_000)
         by_columns = backend_store.events(**f, offset=offset, limit=limit)
         assert backend_store._columns  # the column path did run
         assert by_columns[0] == by_sql[0], f
