@@ -109,12 +109,12 @@ canonical_events = Table(
     # 0.8 ms, a 35,000-event box 137 -> 13 ms).
     Index("ix_canonical_type_country_date", "type", "country", "date"),
     Index("ix_canonical_lon_lat", "lon", "lat"),
-    # Covering indexes for the actor and full-text filters, which reach
-    # canonical events through participants/articles -> events: the chain,
-    # the date sort and the filter columns a search keeps
-    # (Store._search_matches) come from index entries, not wide rows (with
-    # statistics, see Store.analyze: 121 -> 58 ms for an actor in 11,000
-    # events).
+    # Covering indexes for the actor and full-text filters in SQL, which
+    # reach canonical events through participants/articles -> events, and
+    # for loading the in-memory filter columns (reading.py): the chain, the
+    # date sort and the filter columns come from index entries, not wide
+    # rows (with statistics, see Store.analyze: 121 -> 58 ms for an actor
+    # in 11,000 events).
     Index("ix_canonical_id_filters", "id", "date", "type", "mode", "country", "admin1",
           "lon", "lat"),
 )

@@ -45,7 +45,7 @@ GENERATION = "generation"  # hadath_meta key: changes with every write transacti
 # ordered match lists of actor and full-text filters, bounded in ids held.
 COUNT_CACHE_ENTRIES = 4096
 MATCH_CACHE_ENTRIES = 64
-MATCH_CACHE_IDS = 300_000  # ids, or search rows of 8 columns
+MATCH_CACHE_IDS = 300_000
 SEARCH_CACHE_ENTRIES = 1024
 SEARCH_CACHE_POSITIONS = 10_000_000  # 40 MB
 FETCH_CHUNK = 500  # ids per "WHERE id IN (...)" when reading pages
@@ -239,8 +239,7 @@ class EventReads:
             if actor or q:
                 matched = self._matches.get(key, generation)
                 if matched is None:
-                    matched = self._search_matches(conn, canonical, actor, q, generation,
-                                                   filters[:7])
+                    matched = [r[0] for r in conn.execute(select(t.c.id).where(*conds).order_by(*order))]
                     self._matches.put(key, generation, matched)
                 total = len(matched)
                 ids = matched[offset:] if limit is None else matched[offset:offset + limit]
@@ -358,32 +357,6 @@ class EventReads:
             result = found if result is None else np.intersect1d(result, found)
         return result.astype(np.int32)
 
-    def _search_matches(self, conn: Connection, canonical: bool, actor: str | None,
-                        q: str | None, generation: str | None,
-                        others: tuple[Any, ...]) -> list[str]:
-        """Ordered ids matching an actor/full-text search and the other filters.
-
-        The search alone (the expensive part: full-text or trigram hits
-        through events to canonical events) is run once per generation and
-        kept with each match's filter columns; the other filters are then
-        applied to those rows here, so "تعز" with a type, a country, dates
-        or a box costs a scan of the search's matches, not a new search.
-        """
-        base_key = ("search", canonical, actor, q)
-        rows = self._matches.get(base_key, generation)
-        t, conds = self._event_query(canonical, None, None, None, None, None, None, None,
-                                     actor, q)
-        if rows is None:
-            order = (t.c.date.desc().nulls_last(), t.c.id)
-            rows = [tuple(r) for r in conn.execute(
-                select(t.c.id, t.c.date, t.c.type, t.c.mode, t.c.country, t.c.admin1,
-                       t.c.lon, t.c.lat).where(*conds).order_by(*order))]
-            self._matches.put(base_key, generation, rows)
-        if not any(v for v in others):
-            return [r[0] for r in rows]
-        keep = _row_filter(*others, lower=sql_lower(self.dialect))
-        return [r[0] for r in rows if keep(r)]
-
     def generation(self) -> str | None:
         """A token that changes whenever a write commits (None: not tracked).
 
@@ -468,43 +441,6 @@ class EventReads:
 _JSON_COLUMNS = ("place", "actors", "recipients", "trigger", "sources")
 
 
-def _row_filter(type: str | None, mode: str | None, date_from: str | None,
-                date_to: str | None, country: str | None, admin1: str | None,
-                bbox: tuple[float, float, float, float] | None, *, lower: Any) -> Any:
-    """A test on (id, date, type, mode, country, admin1, lon, lat) rows that
-    keeps what Store._event_query's conditions keep (NULLs never match)."""
-    type_ = type.upper() if type else None
-    country_ = country.upper() if country else None
-    # As in SQL: the column through the database's lower(), the value
-    # through Python's (Store._event_query lowers the parameter).
-    admin1_ = admin1.lower() if admin1 and "\x00" not in admin1 else None
-    no_admin1 = bool(admin1) and admin1_ is None
-
-    def keep(r: tuple[Any, ...]) -> bool:
-        _id, date, typ, mod, ctry, adm, lon, lat = r
-        if no_admin1:
-            return False
-        if type_ and typ != type_:
-            return False
-        if mode and mod != mode:
-            return False
-        if date_from and (date is None or date < date_from):
-            return False
-        if date_to and (date is None or date > date_to):
-            return False
-        if country_ and ctry != country_:
-            return False
-        if admin1_ is not None and (adm is None or lower(adm) != admin1_):
-            return False
-        if bbox:
-            if lon is None or lat is None:
-                return False
-            min_lon, min_lat, max_lon, max_lat = bbox
-            if not (min_lon <= lon <= max_lon and min_lat <= lat <= max_lat):
-                return False
-        return True
-
-    return keep
 # Passed through undecoded to callers that only serialise them; actors and
 # recipients are decoded because their internal match keys are removed.
 _FRAGMENT_COLUMNS = ("place", "trigger", "sources")
