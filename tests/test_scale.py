@@ -117,6 +117,17 @@ def test_bench_runs_on_a_small_sample(tmp_path):
     assert rep["stages"]["peak_rss_mb"] > 10
     assert {"entities.annotate", "times"} <= set(rep["stages"]["title_stages_ms"])  # title stages timed too
     assert "articles per CPU second" in format_report(rep)
+    assert rep["stages"]["warm_articles"] == 0 and "cold caches" in format_report(rep)
+
+
+def test_bench_warms_on_other_articles(tmp_path):
+    from hadath.scale.bench import format_report, run_bench
+
+    path = _jsonl(tmp_path / "in.jsonl", [{"id": str(i), "title": "هجوم", "text": ARABIC + f" ({i})"}
+                                          for i in range(5)], gz=False)
+    rep = run_bench(str(path), limit=3, workers=None, cold_runs=0, warm=2)
+    assert rep["stages"]["articles"] == 3 and rep["stages"]["warm_articles"] == 2
+    assert "after 2 other articles untimed" in format_report(rep)
 
 
 # -- Dask LocalCluster ------------------------------------------------------------

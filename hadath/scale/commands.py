@@ -25,7 +25,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
     path = args.input or default_input()
     rep = run_bench(path, limit=args.limit or None, workers=args.workers,
                     cold_runs=args.cold_runs, stages=not args.no_stages,
-                    profile_top=args.profile)
+                    profile_top=args.profile, warm=args.warm)
     print(format_report(rep))
     if args.json:
         with open(args.json, "wb") as fh:
@@ -44,6 +44,9 @@ def register(sub: Any) -> None:
                    help="also time the process pool with these worker counts, e.g. 1,2")
     p.add_argument("--cold-runs", type=int, default=3,
                    help="fresh `hadath extract` processes to time (0: skip)")
+    p.add_argument("--warm", type=int, default=0, metavar="N",
+                   help="first run N other articles of the file, untimed, so that the per-word "
+                        "caches are as in a long run (steady state; default 0: cold caches)")
     p.add_argument("--no-stages", action="store_true", help="skip the per-stage timing")
     p.add_argument("--profile", type=int, default=0, metavar="TOP",
                    help="also print a cProfile of the TOP functions by own time")
