@@ -282,9 +282,14 @@ def run_bench(path: str, limit: int | None = 300, workers: list[int] | None = No
               cold_runs: int = 3, stages: bool = True, profile_top: int = 0,
               reference_date: str | None = None, warm: int = 0) -> dict[str, Any]:
     items = load(path, (limit + warm) if limit and warm else limit)
-    # Measured and warm-up articles are different articles of the file.
-    warm_items = items[limit:] if limit and warm else []
-    items = items[:limit] if limit and warm else items
+    warm_items: list[Item] = []
+    if limit and warm and len(items) > limit:
+        # Measured and warm-up articles are different articles, both spread
+        # over the file (the measured ones evenly among all loaded).
+        n = len(items)
+        measured = {k * n // limit for k in range(limit)}
+        warm_items = [it for i, it in enumerate(items) if i not in measured]
+        items = [it for i, it in enumerate(items) if i in measured]
     if not items:
         raise ValueError(f"no article in {path}")
     rep: dict[str, Any] = {"input": path, "environment": {
