@@ -7,21 +7,14 @@ The batch bars sit under the measured figures (benchmarks/bench_places_news.py
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 
 import pytest
 from test_places import places
+from test_places_news import _bench
 
 ROOT = Path(__file__).resolve().parents[1]
 BATCHES = sorted((ROOT / "tests" / "data" / "places").glob("heldout_batch_*.jsonl"))
-
-
-def _bench():
-    spec = importlib.util.spec_from_file_location("bench_places_news", ROOT / "benchmarks" / "bench_places_news.py")
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)  # type: ignore[union-attr]
-    return mod
 
 
 def _predict(text: str) -> list[dict]:

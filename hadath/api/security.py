@@ -94,8 +94,8 @@ class SecurityHeaders:
     """ASGI middleware adding security headers and a Server-Timing header.
 
     Raw ASGI rather than `@app.middleware("http")`, whose BaseHTTPMiddleware
-    runs each response through an extra task and stream (a third of the
-    cost of a cached `/events` page).  Headers the app set itself win.
+    runs each response through an extra task and memory stream on every
+    request.  Headers the app set itself win.
     `csp` goes on every response except the API docs pages (Swagger UI
     and ReDoc run inline scripts).
     """

@@ -57,7 +57,8 @@ SQLITE_CACHE_KB = 32_000  # page cache per connection
 
 # SQLite only: a trigram index over normalised actor/recipient names, so an
 # actor filter (a substring, any spelling) is an index look-up instead of a
-# LIKE scan of every participant (issue 10's load test: 184 ms -> ~10 ms).
+# LIKE scan of every participant (benchmark store, 12,000 matching names of
+# 135,000: 36 ms -> 3 ms).
 # External-content FTS5 kept in step by triggers, so every writer (the
 # Store, bulk SQL) indexes its rows.
 _PARTICIPANT_FTS = (
@@ -114,8 +115,7 @@ class Store(EventReads):
 
     def __init__(self, url: str = DEFAULT_URL, *, create: bool = True) -> None:
         self.url = normalise_url(url)
-        # orjson decodes the JSON columns of a page several times faster
-        # than the standard library.
+        # JSON columns decoded by orjson rather than the standard library.
         # SQLite connections are kept (pool_size) rather than reopened: a new
         # one re-reads the schema and starts with an empty page cache.
         pool = {"pool_size": SQLITE_POOL, "max_overflow": 2 * SQLITE_POOL} if (

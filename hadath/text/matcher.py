@@ -91,9 +91,8 @@ class PhraseMatcher:
     def _iter_matches(self, tokens: Sequence[Token]) -> Iterator[tuple[int, int, list[Any], str]]:
         # Positions where a phrase may start, found by one comprehension over
         # the tokens (a cached answer per word form; most forms start
-        # nothing): several times cheaper than stepping a Python loop
-        # through every token, and every stage runs matchers over whole
-        # articles.
+        # nothing), instead of stepping a Python loop through every token:
+        # every stage runs matchers over whole articles.
         starts = self._starts
         get = starts.get
         if len(starts) > MAX_START_FORMS:
