@@ -98,14 +98,6 @@ class EventColumns:
                          & (self.lat >= min_lat) & (self.lat <= max_lat))
         return np.flatnonzero(mask)
 
-    def mask_of(self, ids: Iterable[str]) -> np.ndarray:
-        """A mask of these events (ids not held, e.g. newer, are ignored)."""
-        mask = np.zeros(self.n, dtype=bool)
-        pos = [self.position[i] for i in ids if i in self.position]
-        if pos:
-            mask[np.array(pos, dtype=np.int64)] = True
-        return mask
-
     def page_ids(self, positions: np.ndarray, offset: int, limit: int | None) -> list[str]:
         chosen = positions[offset:] if limit is None else positions[offset:offset + limit]
         return [self.ids[i] for i in chosen.tolist()]

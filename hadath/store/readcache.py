@@ -37,8 +37,6 @@ class GenerationCache:
         self._items: OrderedDict[Hashable, tuple[str, Any, int]] = OrderedDict()
         self._weight = 0
         self._lock = threading.Lock()  # uvicorn runs sync routes in threads
-        self.hits = 0
-        self.misses = 0
 
     def get(self, key: Hashable, generation: str | None) -> Any | None:
         if generation is None:
@@ -46,10 +44,8 @@ class GenerationCache:
         with self._lock:
             item = self._items.get(key)
             if item is None or item[0] != generation:
-                self.misses += 1
                 return None
             self._items.move_to_end(key)
-            self.hits += 1
             return item[1]
 
     def put(self, key: Hashable, generation: str | None, value: Any) -> None:
@@ -70,11 +66,6 @@ class GenerationCache:
             ):
                 _key, (_gen, _value, w) = self._items.popitem(last=False)
                 self._weight -= w
-
-    def clear(self) -> None:
-        with self._lock:
-            self._items.clear()
-            self._weight = 0
 
     def __len__(self) -> int:
         return len(self._items)
