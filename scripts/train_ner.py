@@ -11,7 +11,7 @@ Steps (each can be skipped):
 3. evaluation on the ANERcorp dev split and cross-corpus (printed, and saved
    in model.json);
 4. the final model on all training data → hadath/resources/ner/model.crfsuite,
-   and the list of its attributes → model.attributes.txt (tagging skips others).
+   and its weights as arrays → model.attributes.txt, model.weights.npy (tagging reads these).
 Deterministic: the same data gives the same files.
 """
 
@@ -72,7 +72,7 @@ def main() -> None:
     (OUT / "model.json").write_text(json.dumps(meta, indent=1, ensure_ascii=False) + "\n")
     from hadath.entities import tagger
 
-    print("attributes:", tagger.write_attributes(), flush=True)  # tagging's filter list
+    print("attributes:", tagger.write_weights(), flush=True)  # the weights tagging reads
     print(f"done in {time.time() - t0:.0f}s", flush=True)
 
 

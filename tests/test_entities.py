@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 import hadath
@@ -168,23 +169,82 @@ def test_multiword_gazetteer_phrases_mark_their_words():
     assert marks[0] == marks[1] == marks[2] == []
 
 
-def test_tagging_features_give_the_model_the_same_evidence(seed_doc):
-    # Tagging drops attributes the model has no weight for; the tags must be
-    # exactly those of the full feature lists.
+def test_decoding_from_cached_scores_gives_crfsuites_tags(seed_doc):
+    # Tagging sums the model's weights per word type and decodes itself;
+    # the tags must be exactly those crfsuite gives for the full feature
+    # lists, sentence by sentence, with the whole document decoded at once.
     from hadath.entities import tagger as tg
     from hadath.entities.features import sentence_features
 
     model = tg.tagger()
-    known = tg.known_attributes()
-    assert len(known) > 1000 and "BOS" in known
+    sents = []
     for sent in seed_doc.sentences:
         words = [t.norm for t in seed_doc.tokens if sent.start <= t.start < sent.end]
-        if not words:
-            continue
-        full = tg.decode_bio(model.tag(sentence_features(words, tg._domain)))
-        assert tg.tag_words(words) == full
-        filtered = tg._extractor(tg._domain).sentence(words)
-        assert all(f.decode() in known for fs in filtered for f in fs)
+        if words:
+            sents.append(words)
+    assert len(sents) > 5
+    full = [tg.decode_bio(model.tag(sentence_features(w, tg._domain))) for w in sents]
+    assert tg.tag_sentences(sents) == full
+    assert [tg.tag_words(w) for w in sents] == full
+    assert any(t != "O" for tags in full for t in tags)
+
+
+def test_written_weights_are_the_models():
+    from hadath.entities import tagger as tg
+    from hadath.entities.crf import CrfWeights
+
+    shipped = tg.weights()
+    dumped = CrfWeights.from_tagger(tg.tagger())
+    assert shipped.labels == dumped.labels
+    assert shipped.index == dumped.index and "BOS" in shipped.index
+    assert np.array_equal(shipped.state, dumped.state)
+    assert np.array_equal(shipped.transitions, dumped.transitions)
+
+
+def test_weights_of_another_model_are_not_used(tmp_path):
+    from hadath.entities import tagger as tg
+    from hadath.entities.crf import CrfWeights
+
+    names, arrays = tmp_path / "model.attributes.txt", tmp_path / "model.weights.npy"
+    tg.weights().write(names, arrays, "0" * 64)
+    assert CrfWeights.read(names, arrays, "0" * 64) is not None
+    assert CrfWeights.read(names, arrays, "1" * 64) is None
+    arrays.write_bytes(arrays.read_bytes()[:-8] + bytes(8))  # a changed weight
+    assert CrfWeights.read(names, arrays, "0" * 64) is None
+
+
+def test_viterbi_finds_the_best_path_of_each_sentence():
+    import itertools
+
+    from hadath.entities.crf import viterbi
+
+    rng = np.random.default_rng(7)
+    n_labels = 3
+    trans = rng.normal(size=(n_labels, n_labels))
+    lengths = [4, 1, 3, 5, 2]
+    scores = rng.normal(size=(sum(lengths), n_labels))
+    expected = []
+    k = 0
+    for n in lengths:
+        def total(path, k=k):
+            return (sum(scores[k + t, y] for t, y in enumerate(path))
+                    + sum(trans[a, b] for a, b in itertools.pairwise(path)))
+        expected.extend(max(itertools.product(range(n_labels), repeat=n), key=total))
+        k += n
+    assert viterbi(scores, lengths, trans) == expected
+    assert viterbi(np.zeros((0, n_labels)), [], trans) == []
+
+
+def test_long_documents_and_sentences_are_tagged_in_pieces():
+    from hadath.entities import tagger as tg
+
+    sent = ["قال", "الرئيس", "العراقي", "مصطفى", "الكاظمي", "في", "بغداد"]
+    alone = tg.tag_words(sent)
+    many = tg.tag_sentences([sent] * 3000)  # more batch cells than one batch holds
+    assert all(tags == alone for tags in many)
+    long_sentence = sent * 1000  # longer than one piece
+    tags = tg.tag_words(long_sentence)
+    assert len(tags) == len(long_sentence) and tags[3:5] == alone[3:5]
 
 
 def test_phrase_matching_on_words_equals_matching_on_tokens(seed_doc):

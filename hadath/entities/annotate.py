@@ -14,7 +14,7 @@ from hadath.entities.consistency import (
     propagate_names,
 )
 from hadath.entities.lexicon import lexicon
-from hadath.entities.tagger import tag_words
+from hadath.entities.tagger import tag_sentences
 from hadath.resources import read_lines
 from hadath.sources import outlet_names
 from hadath.text.normalise import normalise_string
@@ -216,15 +216,16 @@ def _title_names(title: Document, families: set[str]) -> None:
 def annotate(doc: Document) -> Document:
     """Pipeline stage: fill `doc.entities` (and settle title mentions too)."""
     tokens = doc.tokens
-    tags: list[str] = []
+    sentences: list[list[str]] = []
     start = 0
     n = len(tokens)
     while start < n:
         end = start + 1
         while end < n and tokens[end].sentence == tokens[start].sentence:
             end += 1
-        tags.extend(tag_words([t.norm for t in tokens[start:end]]))
+        sentences.append([t.norm for t in tokens[start:end]])
         start = end
+    tags = [tag for sent in tag_sentences(sentences) for tag in sent]
     # The title and the body share names: whichever is analysed second uses
     # the people the first one named.  The body is reachable from the title
     # only if the pipeline puts it in title.meta["body"].

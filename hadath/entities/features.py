@@ -2,8 +2,9 @@
 
 A token's own features depend only on its normalised form, so they are
 computed once per word type and cached, together with the prefixed copies
-its neighbours need; a sentence's features are then mostly list
-concatenations, which keeps tagging well above 20,000 tokens a second.
+its neighbours need.  Training reads the feature strings
+(`sentence_features`); tagging sums the model's weights over them once per
+word type (`EmissionScorer`) and never builds them per token.
 
 Arabic writes clitics onto the word ("وبغداد", "للجيش"), so besides the
 surface form every clitic reading (`variants`) is a feature and is looked up
@@ -16,6 +17,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from functools import lru_cache
+
+import numpy as np
 
 from hadath.entities.lexicon import Lexicon, lexicon
 from hadath.text.tokens import split_article, variants
@@ -155,74 +158,118 @@ def sentence_features(words: Sequence[str], domain: str | None = None) -> list[l
     return out
 
 
-class TaggingFeatures:
-    """`sentence_features` for tagging with a trained model: only attributes it knows.
+class EmissionScorer:
+    """The model's per-label state scores for sentences of normalised words.
 
-    A CRF ignores attributes it has no weight for, yet crfsuite looks each
-    one up (a string copy and a tree search).  Filtering them here gives the
-    same tags at less cost, and a token's filtered lists are cached per word
-    type, so the filtering itself is paid once per word.  Attributes are
-    handed over as UTF-8 bytes, which python-crfsuite takes as they are
-    (a str is encoded again for every token).
+    What a CRF with weights `state` (attribute row x label) and attribute rows
+    `index` scores for `sentence_features(words, domain)`, summed without
+    building the attribute strings per token: a word type's own attributes
+    and the attributes it lends each neighbour are summed once into five
+    label-score vectors, kept in one array (`_table`, a slot per word type,
+    at most `max_words`), and a sentence's scores are then gathered from it
+    with a few array additions.  Only the attributes that join two words
+    (base pairs, phrase marks) and the sentence edges are added per token.
     """
 
-    def __init__(self, known: frozenset[str], domain: str | None = None,
+    _OWN = 0
+    _AT = {-2: 1, -1: 2, 1: 3, 2: 4}  # slot row of the scores lent at each offset
+    _PAIR_TO_NEXT = "b-1|b0="  # pair attribute of the second word
+    _PAIR_TO_PREV = "b0|b+1="  # pair attribute of the first word
+
+    def __init__(self, index: dict[str, int], state: np.ndarray, domain: str | None = None,
                  max_words: int = 50_000) -> None:
-        self.known = known
+        self.index = index
+        self.state = state
         self.domain = domain
         self.max_words = max_words
-        self._words: dict[str, tuple[list[bytes], dict[int, list[bytes]]]] = {}
-        self._bos = [b"BOS"] if "BOS" in known else []
-        self._eos = [b"EOS"] if "EOS" in known else []
+        # Pair attributes by first base, then second base: (row to the
+        # second word, row to the first word).
+        self._pairs: dict[str, dict[str, list[int | None]]] = {}
+        for attr, row in index.items():
+            for k, prefix in enumerate((self._PAIR_TO_NEXT, self._PAIR_TO_PREV)):
+                if attr.startswith(prefix):
+                    a, _, b = attr[len(prefix):].partition("|")
+                    self._pairs.setdefault(a, {}).setdefault(b, [None, None])[k] = row
+        self._slots: dict[str, int] = {}
+        # Per slot: (base, pairs whose first word has this base, or None).
+        self._slot_info: list[tuple[str, dict[str, list[int | None]] | None]] = []
+        self._table = np.zeros((max_words, 5, state.shape[1]))
+        self._bos = self._scores(["BOS"])
+        self._eos = self._scores(["EOS"])
 
-    def word(self, w: str) -> tuple[list[bytes], dict[int, list[bytes]]]:
-        hit = self._words.get(w)
-        if hit is None:
-            # The uncached function: this cache holds the filtered lists.
-            own, ctx = word_features.__wrapped__(w)
-            known = self.known
-            kept = [x.encode() for x in own if x in known]
-            if self.domain:
-                kept += [y.encode() for y in (self.domain + "|" + x for x in own) if y in known]
-            hit = (kept, {o: [x.encode() for x in f if x in known] for o, f in ctx.items()})
-            if len(self._words) >= self.max_words:
-                self._words.clear()  # bounded; rebuilt from the lru-cached features
-            self._words[w] = hit
-        return hit
+    def _scores(self, attributes: Sequence[str]) -> np.ndarray:
+        index = self.index
+        rows = [index[a] for a in attributes if a in index]
+        return self.state[rows].sum(axis=0)
 
-    def sentence(self, words: Sequence[str]) -> list[list[bytes]]:
-        """What sentence_features(words, domain) gives, less unknown attributes."""
+    def _slot(self, w: str) -> int:
+        # The uncached function: the table holds the summed scores.
+        own, ctx = word_features.__wrapped__(w)
+        if self.domain:
+            own = own + [self.domain + "|" + x for x in own]
+        slot = len(self._slots)
+        row = self._table[slot]
+        row[self._OWN] = self._scores(own)
+        for o, k in self._AT.items():
+            row[k] = self._scores(ctx[o])
+        base = split_article(w)[1]
+        self._slots[w] = slot
+        self._slot_info.append((base, self._pairs.get(base)))
+        return slot
+
+    def _slots_of(self, words: Sequence[str]) -> list[int]:
+        slots = self._slots
+        if len(slots) + len(words) > self.max_words:
+            slots.clear()  # bounded; frequent words come straight back
+            self._slot_info.clear()
+        get = slots.get
+        return [s if (s := get(w)) is not None else self._slot(w) for w in words]
+
+    def scores(self, sentences: Sequence[Sequence[str]]) -> np.ndarray:
+        """(tokens, labels) state scores of the sentences, one after another."""
+        words = [w for sent in sentences for w in sent]
         n = len(words)
-        cached = [self.word(w) for w in words]
-        known = self.known
-        marks = _phrase_marks(words, lexicon())
-        bases = [split_article(w)[1] for w in words]
-        out = []
-        for i in range(n):
-            f = cached[i][0][:]
-            if i >= 2:
-                f += cached[i - 2][1][-2]
-            if i >= 1:
-                f += cached[i - 1][1][-1]
-                pair = "b-1|b0=" + bases[i - 1] + "|" + bases[i]
-                if pair in known:
-                    f.append(pair.encode())
-            else:
-                f += self._bos
-            if i + 1 < n:
-                f += cached[i + 1][1][1]
-                pair = "b0|b+1=" + bases[i] + "|" + bases[i + 1]
-                if pair in known:
-                    f.append(pair.encode())
-            else:
-                f += self._eos
-            if i + 2 < n:
-                f += cached[i + 2][1][2]
-            if marks[i]:
-                f += [x.encode() for x in marks[i] if x in known]
-            if i > 0 and marks[i - 1]:
-                f += [y.encode() for y in ("-1" + x for x in marks[i - 1]) if y in known]
-            if i + 1 < n and marks[i + 1]:
-                f += [y.encode() for y in ("+1" + x for x in marks[i + 1]) if y in known]
-            out.append(f)
+        if n > self.max_words:
+            raise ValueError(f"more than {self.max_words} words in one call")
+        lengths = np.array([len(s) for s in sentences], dtype=np.intp)
+        starts = np.zeros(len(sentences), dtype=np.intp)
+        np.cumsum(lengths[:-1], out=starts[1:])
+        pos = np.arange(n) - np.repeat(starts, lengths)
+        left = (pos >= 1)[:, None]  # a token before, in the same sentence
+        right = (np.repeat(lengths, lengths) - pos >= 2)[:, None]  # a token after
+        slots = self._slots_of(words)
+        g = self._table[slots]
+        out = g[:, self._OWN].copy()
+        out[1:] += g[:-1, self._AT[-1]] * left[1:]
+        out[2:] += g[:-2, self._AT[-2]] * (left[2:] & left[1:-1])
+        out[:-1] += g[1:, self._AT[1]] * right[:-1]
+        out[:-2] += g[2:, self._AT[2]] * (right[:-2] & right[1:-1])
+        out[~left[:, 0]] += self._bos
+        out[~right[:, 0]] += self._eos
+        info = self._slot_info
+        state = self.state
+        k = 0
+        for sent in sentences:
+            for i in range(k + 1, k + len(sent)):
+                pairs = info[slots[i - 1]][1]
+                if pairs is not None:
+                    rows = pairs.get(info[slots[i]][0])
+                    if rows is not None:
+                        if rows[0] is not None:
+                            out[i] += state[rows[0]]
+                        if rows[1] is not None:
+                            out[i - 1] += state[rows[1]]
+            k += len(sent)
+        lex = lexicon()
+        k = 0
+        for sent in sentences:
+            for i, m in enumerate(_phrase_marks(sent, lex)):
+                if not m:
+                    continue
+                out[k + i] += self._scores(m)
+                if i > 0:
+                    out[k + i - 1] += self._scores(["+1" + x for x in m])
+                if i + 1 < len(sent):
+                    out[k + i + 1] += self._scores(["-1" + x for x in m])
+            k += len(sent)
         return out

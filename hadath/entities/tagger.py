@@ -16,28 +16,36 @@ from itertools import chain
 
 import pycrfsuite
 
-from hadath.entities.features import TaggingFeatures
+from hadath.entities.crf import CrfWeights, viterbi
+from hadath.entities.features import EmissionScorer
 from hadath.resources import path
 from hadath.text.normalise import normalise_string
 
 MODEL = "ner/model.crfsuite"
 META = "ner/model.json"
-# The attributes the model has weights for, one per line after a header
-# naming the model's SHA-256 (written by `python -m hadath.entities.tagger
-# --write-attributes`, and by scripts/train_ner.py after training).
+# The model's weights as arrays (see crf.py), written next to it by
+# `python -m hadath.entities.tagger --write-weights` and scripts/train_ner.py.
 ATTRIBUTES = "ner/model.attributes.txt"
+WEIGHTS = "ner/model.weights.npy"
 _lock = threading.RLock()
 _tagger: pycrfsuite.Tagger | None = None
+_weights: CrfWeights | None = None
 _domain: str | None = None  # feature domain for news text (model.json "domain")
 _segmented_domain: str | None = None  # for clitic-segmented input ("segmented_domain")
-_known: frozenset[str] | None = None  # attributes with weights in the model
-_extractors: dict[str | None, TaggingFeatures] = {}
+_scorers: dict[str | None, EmissionScorer] = {}
 _DEFAULT = "default"
 # Standalone clitics: about 11 % of tokens in clitic-segmented corpora
 # (WikiFANE), 0.2 % in running text tokenised on spaces (ANERcorp).
 _CLITIC_TOKENS = frozenset({"و", "ف", "ب", "ل", "ه", "ها"})
 _SEGMENTED_RATE = 0.03
 _SNIFF_TOKENS = 2000
+# Sentences are decoded side by side in batches of at most this many
+# (longest sentence x sentences) positions; a sentence longer than
+# _LONGEST_SENTENCE tokens (no punctuation for pages) is tagged in pieces.
+_BATCH_CELLS = 8192
+_LONGEST_SENTENCE = 4096
+# `hadath tag` reads and tags this many tokens at a time (streaming).
+_CONLL_GROUP_TOKENS = 2000
 
 
 def decode_bio(tags: Sequence[str]) -> list[str]:
@@ -52,17 +60,22 @@ def decode_bio(tags: Sequence[str]) -> list[str]:
     return out
 
 
+def _read_domains() -> None:
+    global _domain, _segmented_domain
+    meta = path(META)
+    if meta.exists():
+        info = json.loads(meta.read_text(encoding="utf-8"))
+        _domain = info.get("domain")
+        _segmented_domain = info.get("segmented_domain", _domain)
+
+
 def tagger() -> pycrfsuite.Tagger:
-    """The CRF model, opened on first use (it is memory-mapped by crfsuite)."""
-    global _tagger, _domain, _segmented_domain
+    """The CRF model as crfsuite reads it (for its dump; tagging uses `weights`)."""
+    global _tagger
     if _tagger is None:
         with _lock:
             if _tagger is None:
-                meta = path(META)
-                if meta.exists():
-                    info = json.loads(meta.read_text(encoding="utf-8"))
-                    _domain = info.get("domain")
-                    _segmented_domain = info.get("segmented_domain", _domain)
+                _read_domains()
                 t = pycrfsuite.Tagger()
                 t.open(str(path(MODEL)))
                 _tagger = t
@@ -73,43 +86,32 @@ def model_sha256() -> str:
     return hashlib.sha256(path(MODEL).read_bytes()).hexdigest()
 
 
-def known_attributes() -> frozenset[str]:
-    """The model's attributes: from the shipped list if it matches the model.
-
-    Reading them from the model itself (crfsuite's dump) takes ~0.4 s, so
-    the list is written next to the model; a list left from another model
-    is ignored.
-    """
-    global _known
-    if _known is None:
+def weights() -> CrfWeights:
+    """The model's weights: from the written arrays if they match the model."""
+    global _weights
+    if _weights is None:
         with _lock:
-            if _known is None:
-                known = None
-                listed = path(ATTRIBUTES)
-                if listed.exists():
-                    header, _, body = listed.read_text(encoding="utf-8").partition("\n")
-                    if header == "# sha256 " + model_sha256():
-                        known = frozenset(body.split("\n")) - {""}
-                if known is None:
-                    known = frozenset(tagger().info().attributes)
-                _known = known
-    return _known
+            if _weights is None:
+                _read_domains()
+                w = CrfWeights.read(path(ATTRIBUTES), path(WEIGHTS), model_sha256())
+                _weights = w if w is not None else CrfWeights.from_tagger(tagger())
+    return _weights
 
 
-def write_attributes() -> int:
-    """Write the attribute list for the current model; returns its length."""
-    attrs = sorted(tagger().info().attributes)
-    path(ATTRIBUTES).write_text("# sha256 " + model_sha256() + "\n" + "\n".join(attrs) + "\n",
-                                encoding="utf-8")
-    return len(attrs)
+def write_weights() -> int:
+    """Write the weight arrays for the current model; returns its attribute count."""
+    w = CrfWeights.from_tagger(tagger())
+    w.write(path(ATTRIBUTES), path(WEIGHTS), model_sha256())
+    return len(w.index)
 
 
-def _extractor(domain: str | None) -> TaggingFeatures:
-    extractor = _extractors.get(domain)
-    if extractor is None:
+def _scorer(domain: str | None) -> EmissionScorer:
+    scorer = _scorers.get(domain)
+    if scorer is None:
         with _lock:
-            extractor = _extractors.setdefault(domain, TaggingFeatures(known_attributes(), domain))
-    return extractor
+            w = weights()
+            scorer = _scorers.setdefault(domain, EmissionScorer(w.index, w.state, domain))
+    return scorer
 
 
 def normalise_word(token: str) -> str:
@@ -118,19 +120,54 @@ def normalise_word(token: str) -> str:
     return n or token
 
 
-def tag_words(words: Sequence[str], domain: str | None = _DEFAULT) -> list[str]:
-    """BIO tags for one sentence of normalised words.
+def tag_sentences(sentences: Sequence[Sequence[str]], domain: str | None = _DEFAULT
+                  ) -> list[list[str]]:
+    """BIO tags for each sentence of normalised words.
 
     `domain` picks the domain-specific feature copies of a domain-adapted
     model (see features.sentence_features); by default those of news text.
     """
-    if not words:
-        return []
-    model = tagger()
-    feats = _extractor(_domain if domain == _DEFAULT else domain).sentence(words)
-    with _lock:  # a crfsuite Tagger is not safe to share between threads
-        tags = model.tag(feats)
-    return decode_bio(tags)
+    w = weights()
+    scorer = _scorer(_domain if domain == _DEFAULT else domain)
+    pieces: list[tuple[int, Sequence[str]]] = []  # (sentence, words)
+    for k, sent in enumerate(sentences):
+        for s in range(0, len(sent), _LONGEST_SENTENCE):
+            pieces.append((k, sent[s:s + _LONGEST_SENTENCE]))
+    # Shortest first, so that each batch pads to its own longest sentence.
+    order = sorted(range(len(pieces)), key=lambda i: len(pieces[i][1]))
+    labels: list[list[int]] = [[] for _ in pieces]
+    batch: list[int] = []
+
+    def flush() -> None:
+        words = [pieces[i][1] for i in batch]
+        lengths = [len(x) for x in words]
+        with _lock:  # the scorer's word table is shared
+            best = viterbi(scorer.scores(words), lengths, w.transitions)
+        k = 0
+        for i, n in zip(batch, lengths, strict=True):
+            labels[i] = best[k:k + n]
+            k += n
+        batch.clear()
+
+    for i in order:
+        n = len(pieces[i][1])
+        if n == 0:
+            continue
+        if batch and n * (len(batch) + 1) > _BATCH_CELLS:
+            flush()
+        batch.append(i)
+    if batch:
+        flush()
+    out: list[list[str]] = [[] for _ in sentences]
+    names = w.labels
+    for (k, _), lab in zip(pieces, labels, strict=True):
+        out[k].extend(names[x] for x in lab)
+    return [decode_bio(tags) for tags in out]
+
+
+def tag_words(words: Sequence[str], domain: str | None = _DEFAULT) -> list[str]:
+    """BIO tags for one sentence of normalised words."""
+    return tag_sentences([words], domain)[0] if words else []
 
 
 def _conll_sentences(lines: Iterable[str]) -> Iterator[tuple[list[str], bool]]:
@@ -167,12 +204,24 @@ def tag_conll(lines: Iterable[str]) -> Iterator[str]:
         n += len(item[0])
         if n >= _SNIFF_TOKENS:
             break
-    tagger()  # reads the model's domains
+    weights()  # reads the model's domains
     words = [normalise_word(t) for sent, _ in buffered for t in sent]
     clitics = sum(1 for w in words if w in _CLITIC_TOKENS)
     domain = _segmented_domain if words and clitics / len(words) > _SEGMENTED_RATE else _domain
-    for sent, blank in chain(buffered, sents):
-        tags = tag_words([normalise_word(t) for t in sent], domain)
+    group: list[tuple[list[str], bool]] = []
+    words_in_group = 0
+    for item in chain(buffered, sents):
+        group.append(item)
+        words_in_group += len(item[0])
+        if words_in_group >= _CONLL_GROUP_TOKENS:
+            yield from _tag_group(group, domain)
+            group, words_in_group = [], 0
+    yield from _tag_group(group, domain)
+
+
+def _tag_group(group: list[tuple[list[str], bool]], domain: str | None) -> Iterator[str]:
+    tagged = tag_sentences([[normalise_word(t) for t in sent] for sent, _ in group], domain)
+    for (sent, blank), tags in zip(group, tagged, strict=True):
         for tok, tag in zip(sent, tags, strict=True):
             yield f"{tok}\t{tag}"
         if blank:
@@ -182,8 +231,8 @@ def tag_conll(lines: Iterable[str]) -> Iterator[str]:
 if __name__ == "__main__":
     import sys
 
-    if sys.argv[1:] == ["--write-attributes"]:
-        print(write_attributes(), "attributes written to", path(ATTRIBUTES))
+    if sys.argv[1:] == ["--write-weights"]:
+        print(write_weights(), "attributes written to", path(ATTRIBUTES), "and", path(WEIGHTS))
     else:
-        print("usage: python -m hadath.entities.tagger --write-attributes", file=sys.stderr)
+        print("usage: python -m hadath.entities.tagger --write-weights", file=sys.stderr)
         sys.exit(2)

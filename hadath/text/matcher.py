@@ -124,23 +124,25 @@ class PhraseMatcher:
         trie = self.trie
         starts = self._starts
         n = len(words)
+        new = [w for w in words if w not in starts]
+        if new:
+            if len(starts) + len(new) > MAX_START_FORMS:
+                starts.clear()
+                new = words
+            for w in new:
+                readings = suffix_variants(w) if self.suffixes else variants(w)
+                starts[w] = any(r in trie for r in readings)
         bases: list[str | None] = [None] * n
         i = 0
-        while i < n:
-            w = words[i]
-            hit = starts.get(w)
-            if hit is None:
-                if len(starts) > MAX_START_FORMS:
-                    starts.clear()
-                readings = suffix_variants(w) if self.suffixes else variants(w)
-                hit = starts[w] = any(r in trie for r in readings)
-            if not hit:
-                i += 1
-                continue
+        # As in _iter_matches: the possible starts by one comprehension.
+        for k in [k for k, w in enumerate(words) if starts[w]]:
+            if k < i:
+                continue  # inside the previous match
+            w = words[k]
             best: tuple[int, list[Any]] | None = None
             for reading in (suffix_variants(w) if self.suffixes else variants(w)):
                 node = trie.get(reading)
-                j = i + 1
+                j = k + 1
                 while node is not None:
                     if _END in node and (best is None or j > best[0]):
                         best = (j, node[_END])
@@ -154,11 +156,9 @@ class PhraseMatcher:
                             nxt = node.get(bases[j])
                     node = nxt
                     j += 1
-            if best is None:
-                i += 1
-                continue
-            out.append((i, best[0], best[1]))
-            i = best[0]
+            if best is not None:
+                out.append((k, best[0], best[1]))
+                i = best[0]
         return out
 
     def find(self, tokens: Sequence[Token]) -> list[tuple[int, int, list[Any]]]:

@@ -1,0 +1,135 @@
+"""The shipped CRF's weights as arrays, and Viterbi decoding over state scores.
+
+The model is trained and stored by crfsuite (`model.crfsuite`).  Tagging
+through crfsuite costs about 7 µs a token, nearly all of it spent turning
+some 25 attribute strings per token into crfsuite's own ids; the search
+itself is cheap.  Yet a linear-chain CRF's state score is a sum of weights,
+and every attribute of a token comes from one word (its own form, or a
+neighbour's form seen at an offset), so the per-label sums can be cached per
+word type (`features.EmissionScorer`) and a sentence's scores built from a
+handful of array additions.  crfsuite has no entry point that takes state
+scores, hence the few lines of Viterbi here; `tests/test_entities.py`
+checks that the tags equal crfsuite's own.
+
+The weights are written next to the model (`write`, run by
+scripts/train_ner.py and `python -m hadath.entities.tagger
+--write-weights`): the attribute names one per line after a header giving
+the model's SHA-256 and its labels, and the non-zero weights as a
+structured array.  Files left from another model are ignored and the
+weights are read from the model itself instead (crfsuite's dump, ~0.4 s).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pycrfsuite
+
+# One row per state feature (attribute index, label index, weight); a
+# transition from label i is stored with attribute index -1 - i.
+_WEIGHT_DTYPE = np.dtype([("attr", "<i4"), ("label", "<i2"), ("weight", "<f8")])
+
+
+def file_sha256(p: Path) -> str:
+    return hashlib.sha256(p.read_bytes()).hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class CrfWeights:
+    labels: tuple[str, ...]
+    index: dict[str, int]  # attribute -> row of `state`
+    state: np.ndarray  # (attributes, labels) float64
+    transitions: np.ndarray  # (labels, labels) float64: from row label to column label
+
+    @classmethod
+    def from_tagger(cls, tagger: pycrfsuite.Tagger) -> CrfWeights:
+        info = tagger.info()
+        labels = tuple(tagger.labels())
+        lid = {name: i for i, name in enumerate(labels)}
+        names = sorted(info.attributes)
+        index = {a: i for i, a in enumerate(names)}
+        state = np.zeros((len(names), len(labels)))
+        for (attr, label), w in info.state_features.items():
+            state[index[attr], lid[label]] = w
+        trans = np.zeros((len(labels), len(labels)))
+        for (a, b), w in info.transitions.items():
+            trans[lid[a], lid[b]] = w
+        return cls(labels, index, state, trans)
+
+    def write(self, names_path: Path, weights_path: Path, model_sha256: str) -> None:
+        names = sorted(self.index, key=self.index.__getitem__)
+        rows = [(i, j, w) for i, row in enumerate(self.state.tolist())
+                for j, w in enumerate(row) if w != 0.0]
+        rows += [(-1 - i, j, w) for i, row in enumerate(self.transitions.tolist())
+                 for j, w in enumerate(row) if w != 0.0]
+        np.save(weights_path, np.array(rows, dtype=_WEIGHT_DTYPE), allow_pickle=False)
+        header = [f"# sha256 {model_sha256}", "# labels " + " ".join(self.labels),
+                  f"# weights {weights_path.name} sha256 {file_sha256(weights_path)}"]
+        names_path.write_text("\n".join(header + names) + "\n", encoding="utf-8")
+
+    @classmethod
+    def read(cls, names_path: Path, weights_path: Path, model_sha256: str) -> CrfWeights | None:
+        """The written weights, or None if they are missing or belong to another model."""
+        if not names_path.exists() or not weights_path.exists():
+            return None
+        lines = names_path.read_text(encoding="utf-8").split("\n")
+        if (len(lines) < 3 or lines[0] != f"# sha256 {model_sha256}"
+                or not lines[1].startswith("# labels ")
+                or lines[2] != f"# weights {weights_path.name} sha256 {file_sha256(weights_path)}"):
+            return None
+        labels = tuple(lines[1][len("# labels "):].split())
+        names = [x for x in lines[3:] if x]
+        rows = np.load(weights_path, allow_pickle=False)
+        state = np.zeros((len(names), len(labels)))
+        trans = np.zeros((len(labels), len(labels)))
+        feats = rows[rows["attr"] >= 0]
+        state[feats["attr"], feats["label"]] = feats["weight"]
+        moves = rows[rows["attr"] < 0]
+        trans[-1 - moves["attr"], moves["label"]] = moves["weight"]
+        return cls(labels, {a: i for i, a in enumerate(names)}, state, trans)
+
+
+def viterbi(scores: np.ndarray, lengths: Sequence[int], transitions: np.ndarray) -> list[int]:
+    """Best label index per token for consecutive sentences of `lengths` tokens.
+
+    `scores` is (tokens, labels): the state scores of all sentences one after
+    another.  The sentences are decoded side by side, one step per token
+    position, so the Python loop runs as often as the longest sentence is
+    long rather than once per token.  Ties go to the lower label index, as
+    in crfsuite.
+    """
+    n_sent = len(lengths)
+    if n_sent == 0:
+        return []
+    n_labels = transitions.shape[0]
+    lens = np.asarray(lengths, dtype=np.intp)
+    starts = np.zeros(n_sent, dtype=np.intp)
+    np.cumsum(lens[:-1], out=starts[1:])
+    longest = int(lens.max())
+    sent_of = np.repeat(np.arange(n_sent), lens)
+    pos = np.arange(len(scores)) - starts[sent_of]
+    grid = np.zeros((longest, n_sent, n_labels))
+    grid[pos, sent_of] = scores
+    delta = np.empty((longest, n_sent, n_labels))
+    back = np.zeros((longest, n_sent, n_labels), dtype=np.intp)
+    delta[0] = grid[0]
+    for t in range(1, longest):
+        cand = delta[t - 1][:, :, None] + transitions  # (sentence, previous, current)
+        back[t] = cand.argmax(axis=1)
+        delta[t] = cand.max(axis=1) + grid[t]
+    # Back from each sentence's last token: positions past a sentence's end
+    # hold padding, and its path starts where t is its last position.
+    sents = np.arange(n_sent)
+    cur = np.zeros(n_sent, dtype=np.intp)
+    last = delta[lens - 1, sents].argmax(axis=1)
+    path = np.empty((longest, n_sent), dtype=np.intp)
+    for t in range(longest - 1, -1, -1):
+        cur = np.where(lens - 1 == t, last, cur)
+        path[t] = cur
+        if t:
+            cur = back[t, sents, cur]
+    return path[pos, sent_of].tolist()
