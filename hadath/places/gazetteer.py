@@ -75,6 +75,11 @@ class Gazetteer:
         """All places named `key` (a normalised, article-less key)."""
         return _lookup(self, key)
 
+    def by_skeleton(self, skeleton: str) -> tuple[Place, ...]:
+        """Towns whose romanised name has this transliteration skeleton
+        (hadath.places.translit), most populous first."""
+        return _by_skeleton(self, skeleton)
+
     def lookup_name(self, name: str) -> tuple[Place, ...]:
         """All places named `name` (any spelling; normalised here)."""
         return self.lookup(" ".join(phrase_keys(name)))
@@ -91,6 +96,17 @@ def _lookup(gaz: Gazetteer, key: str) -> tuple[Place, ...]:
         (key,),
     ).fetchall()
     return tuple(Place(*r[:10], bool(r[10]), bool(r[11]), bool(r[12])) for r in rows)
+
+
+@lru_cache(maxsize=20_000)
+def _by_skeleton(gaz: Gazetteer, skeleton: str) -> tuple[Place, ...]:
+    rows = gaz._db().execute(
+        "SELECT p.id, p.name, p.name_ar, p.country, p.admin1, p.lat, p.lon, p.geonameid,"
+        " p.feature, p.population, p.capital FROM translit t JOIN places p ON p.id = t.place_id"
+        " WHERE t.skeleton = ? ORDER BY p.population DESC, p.id",
+        (skeleton,),
+    ).fetchall()
+    return tuple(Place(*r[:10], bool(r[10])) for r in rows)
 
 
 _GAZ: Gazetteer | None = None

@@ -20,6 +20,10 @@ Three steps:
    body's context.
 4. A village the gazetteer lacks but the text places ("في عوكر شمال بيروت")
    gets the coordinates of that town, precision 2, `approximate: true`.
+5. A name the Arabic gazetteer lacks after a locative noun ("بمدينة مانيسا",
+   "ولاية بالكسير") is looked up by its transliteration skeleton among the
+   romanised GeoNames names of towns in the countries the article is about
+   (hadath.places.translit), `match: "transliteration"`.
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Callable
+from functools import lru_cache
 from typing import Any
 
 from hadath.document import Document, Token
@@ -53,6 +58,8 @@ from hadath.places.lexicon import (
     stop_keys,
 )
 from hadath.places.nisba import country_for
+from hadath.places.translit import MIN_CONSONANTS, arabic_skeleton, cue_words
+from hadath.text.normalise import normalise_string
 from hadath.text.tokens import split_article, variants
 
 # Bonus for a reading in a country the article is about, plus a share for
@@ -506,10 +513,156 @@ def _approx_dict(doc: Document, c: Candidate) -> dict[str, Any]:
     }
 
 
-def _places(doc: Document, cands: list[Candidate]) -> list[dict[str, Any]]:
+# A transliterated name needs this many consonants when more than one town
+# of the article's countries shares its skeleton, or for precision 1.
+_TRANSLIT_SURE = 4
+# Names of several words whose words are all ordinary prose ("سلطان غازي")
+# need a skeleton this long.
+_TRANSLIT_PROSE = 5
+# An article naming no country: a name found by sound must be this long,
+# name one town only, and that town be this big.
+_TRANSLIT_ALONE = 5
+_TRANSLIT_ALONE_TOWN = 20_000
+# A town this many times bigger than every namesake in the article's
+# countries is the one meant ("مانيسا": Manisa, not Manyas).
+_TRANSLIT_DOMINANCE = 10
+# A transliterated town this far from the town an unknown village is placed
+# against ("منطقة X شمال مدينة Y") is a namesake, not the village.
+_TRANSLIT_NEAR_KM = 100.0
+
+
+@lru_cache(maxsize=1)
+def _translit_cues() -> frozenset[str]:
+    return frozenset(split_article(normalise_string(w))[1] for w in cue_words())
+
+
+def _is_translit_cue(tok: Token) -> bool:
+    if not tok.is_word or tok.prefix.endswith("ال"):
+        return False  # "المنطقة X": the definite noun does not introduce a name
+    cues_ = _translit_cues()
+    return any(v in cues_ for v in variants(tok.norm))
+
+
+def transliterated(doc: Document, cands: list[Candidate], ctx: Counter) -> list[tuple[int, dict[str, Any]]]:
+    """Towns the Arabic gazetteer lacks, found by sound: "بمدينة مانيسا",
+    "ولاية بالكسير", "حي سلطان غازي".
+
+    Only the one to three words right after a locative noun qualify, only
+    words that are not ordinary news prose, and only towns of the countries
+    the article is about; the longest name that matches wins.
+    """
+    tokens = doc.tokens
+    covered = {k for c in cands if c.chosen is not None or c.approx is not None
+               for k in range(c.i, c.j)}
+    # Known names with a preposition or conjunction on them ("بإسطنبول")
+    # start a phrase of their own.
+    apart = {c.i for c in cands if c.clitic}
+    frequent, stop, common, never = frequent_words(), stop_keys(), common_keys(), never_keys()
+    given = given_names()
+    gaz = gazetteer()
+    out = []
+    i = 1
+    n = len(tokens)
+    while i < n:
+        tok = tokens[i]
+        # (The first word is read whole: "بالكسير" is Balikesir, not ب + الكسير.)
+        if (i in covered or not tok.is_word or tok.norm[:1] == "و"
+                or tokens[i - 1].sentence != tok.sentence or not _is_translit_cue(tokens[i - 1])):
+            i += 1
+            continue
+        words: list[Token] = []
+        for k in range(i, min(n, i + _MAX_NAME_WORDS)):
+            t = tokens[k]
+            if (not t.is_word or t.sentence != tok.sentence or (words and k in apart)
+                    or (words and t.norm != t.base and not t.prefix.endswith("ال"))
+                    or country_for(t.norm) or any(is_cue(t, kind) for kind in (
+                        "locative", "direction", "preposition", "capital", "near"))):
+                break
+            words.append(t)
+        found = None
+        for size in range(len(words), 0, -1):
+            name = words[:size]
+            if size < len(words) and i + size in covered:
+                # "ولاية كهرمان مرعش": a word before a known place's name may
+                # be the first half of a longer one; only the whole is read.
+                continue
+            keys = [split_article(t.norm)[1] for t in name]
+            if any(k in never or len(k) < 2 for k in keys) or (
+                    size == 1 and (keys[0] in stop or name[0].norm in given)):
+                continue
+            skeleton = arabic_skeleton([t.norm for t in name])
+            prose = all(k in frequent or k in common for k in keys)
+            if len(skeleton) < MIN_CONSONANTS or (prose and (
+                    size == 1 or len(skeleton) < _TRANSLIT_PROSE)):
+                continue
+            towns = _heard_towns(gaz.by_skeleton(skeleton), skeleton, ctx)
+            if not towns:
+                continue
+            found = (size, skeleton, towns)
+            break
+        if found is None:
+            i += 1
+            continue
+        size, skeleton, towns = found
+        p = max(towns, key=lambda q: (ctx.get(q.country, 0), q.population))
+        start, end = tokens[i].start, tokens[i + size - 1].end
+        precision = 1 if len(towns) == 1 and len(skeleton) >= _TRANSLIT_SURE else 2
+        out.append((start, {
+            "text": doc.text[start:end], "name": p.name, "name_ar": doc.text[start:end],
+            "country": p.country, "admin1": p.admin1, "lat": p.lat, "lon": p.lon,
+            "geonameid": p.geonameid, "feature": "city", "precision": precision,
+            "match": "transliteration", "start": start, "end": end,
+        }))
+        i += size
+    return out
+
+
+def _heard_towns(towns: tuple[Place, ...], skeleton: str, ctx: Counter) -> list[Place]:
+    """The towns a skeleton may name here: in the article's countries, one
+    clear reading for a short skeleton; with no country named, one big town
+    of a long skeleton."""
+    if not ctx:
+        if (len(towns) == 1 and len(skeleton) >= _TRANSLIT_ALONE
+                and towns[0].population >= _TRANSLIT_ALONE_TOWN):
+            return list(towns)
+        return []
+    here = [p for p in towns if ctx.get(p.country, 0) > 0]
+    if len(here) > 1 and len(skeleton) < _TRANSLIT_SURE:
+        here.sort(key=lambda p: -p.population)
+        if here[0].population < _TRANSLIT_DOMINANCE * here[1].population:
+            return []
+        here = here[:1]
+    return here
+
+
+def _km(a: dict[str, Any], b: dict[str, Any]) -> float:
+    la1, lo1, la2, lo2 = map(math.radians, (a["lat"], a["lon"], b["lat"], b["lon"]))
+    h = math.sin((la2 - la1) / 2) ** 2 + math.cos(la1) * math.cos(la2) * math.sin((lo2 - lo1) / 2) ** 2
+    return 12742.0 * math.asin(min(1.0, math.sqrt(h)))
+
+
+def _places(doc: Document, cands: list[Candidate], ctx: Counter) -> list[dict[str, Any]]:
     found = [(c.start, to_dict(doc, c)) for c in cands if c.chosen is not None]
     found += [(c.start, _approx_dict(doc, c)) for c in cands if c.approx is not None]
-    found += approximate(doc, cands)
+    near = approximate(doc, cands)
+    heard = transliterated(doc, cands, ctx)
+    if heard and near:
+        # "منطقة X شمال مدينة Y": the town found by sound must lie near Y;
+        # else it is a namesake and the village stays placed at Y.
+        kept = []
+        for start, d in heard:
+            clash = [a for _, a in near if a["start"] < d["end"] and d["start"] < a["end"]]
+            if clash and _km(d, clash[0]) > _TRANSLIT_NEAR_KM:
+                continue
+            near = [(s, a) for s, a in near if a not in clash]
+            kept.append((start, d))
+        heard = kept
+    if heard:
+        # A name read by sound may take in a known place's name ("كهرمان
+        # مرعش" holds مرعش): the longer name stands for it.
+        found = [(st, d) for st, d in found if not any(
+            h["start"] <= d["start"] and d["end"] <= h["end"] for _, h in heard)]
+    found += near + heard
     return [d for _, d in sorted(found, key=lambda x: x[0])]
 
 
@@ -527,7 +680,7 @@ def annotate(doc: Document) -> Document:
         gather_evidence(title, title_cands)
         ctx.update(_context(title, title_cands))
         resolve(title, title_cands, ctx)
-        title.places = _places(title, title_cands)
+        title.places = _places(title, title_cands, ctx)
     resolve(doc, cands, ctx)
-    doc.places = _places(doc, cands)
+    doc.places = _places(doc, cands, ctx)
     return doc
