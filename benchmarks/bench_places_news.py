@@ -9,11 +9,13 @@ overlaps a gold span, has the gold country, and lies within 50 km of the
 gold point; each gold place is matched once.
 
     python benchmarks/bench_places_news.py [--file FILE ...] [--naive] [--errors]
-    python benchmarks/bench_places_news.py --all [--naive]
+    python benchmarks/bench_places_news.py --all [--naive] [--ner]
 
 --file (alias --data, repeatable) scores other sets of the same shape, such
 as the fresh held-out batches tests/data/places/heldout_batch_N.jsonl, each
-on its own line; --all scores the dev set and every held-out batch.  --naive
+on its own line; --all scores the dev set and every held-out batch; --ner
+runs the NER stage before the places stage, as the pipeline does (NER place
+spans are evidence for a name).  --naive
 scores the baseline that takes every gazetteer name match and its most
 populous reading, for comparison.
 """
@@ -133,21 +135,28 @@ def main() -> None:
                     help="the dev set and every heldout_batch_N.jsonl beside it")
     ap.add_argument("--naive", action="store_true")
     ap.add_argument("--errors", action="store_true")
+    ap.add_argument("--ner", action="store_true",
+                    help="run the NER stage first, as the pipeline does (slower)")
     args = ap.parse_args()
     files = list(args.files or [])
     if args.all:
         files = [DATA, *sorted(DATA.parent.glob("heldout_batch_*.jsonl"),
                                 key=lambda f: int(f.stem.rsplit("_", 1)[1]))]
     for path in files or [DATA]:
-        _report(path, args.naive, args.errors)
+        _report(path, args.naive, args.errors, args.ner)
 
 
-def _report(path: Path, use_naive: bool, errors: bool) -> None:
+def _report(path: Path, use_naive: bool, errors: bool, ner: bool = False) -> None:
     items = load(path)
 
     def hadath_places(text: str) -> list[dict]:
         doc = Document(text)
-        run(doc, [normalise_stage, sentences, tokenize, annotate])
+        if ner:
+            from hadath.entities import annotate as entities
+
+            run(doc, [normalise_stage, sentences, tokenize, entities, annotate])
+        else:
+            run(doc, [normalise_stage, sentences, tokenize, annotate])
         return doc.places
 
     def naive_places(text: str) -> list[dict]:

@@ -89,3 +89,19 @@ def test_only_in_the_articles_countries() -> None:
 ])
 def test_common_words_after_a_cue_are_not_towns(text: str) -> None:
     assert _heard(text) == []
+
+
+def test_after_in_and_before_a_direction_word() -> None:
+    # "في سوروتش جنوب البلاد": no locative noun, but a direction word after
+    # a rare word; Suruç dwarfs its Turkish namesakes (Sarıcam, Sırac).
+    assert _heard("وفرقت الشرطة التركية المتظاهرين الذين يدينون الهجوم في سوروتش جنوب البلاد.") == [
+        ("سوروتش", "Suruc", "TR")]
+
+
+@pytest.mark.parametrize("text", [
+    "وانتشرت القوات التركية في الطريق شمال البلاد.",
+    "وقالت الشرطة التركية إن الحادث وقع في الصباح جنوب أنقرة.",
+    "وأضاف المسؤول التركي أن الأوضاع في مناطق شرق تركيا مستقرة.",
+])
+def test_prose_after_in_is_not_a_town(text: str) -> None:
+    assert _heard(text) == []

@@ -526,6 +526,9 @@ _TRANSLIT_ALONE_TOWN = 20_000
 # A town this many times bigger than every namesake in the article's
 # countries is the one meant ("مانيسا": Manisa, not Manyas).
 _TRANSLIT_DOMINANCE = 10
+# "في سوروتش جنوب البلاد": a three-consonant name without a locative noun
+# must name a town this big.
+_TRANSLIT_MARKED_TOWN = 50_000
 # A transliterated town this far from the town an unknown village is placed
 # against ("منطقة X شمال مدينة Y") is a namesake, not the village.
 _TRANSLIT_NEAR_KM = 100.0
@@ -543,13 +546,38 @@ def _is_translit_cue(tok: Token) -> bool:
     return any(v in cues_ for v in variants(tok.norm))
 
 
+# Prepositions after which a name the NER tagger calls a place, or one
+# followed by a direction word ("في سوروتش جنوب البلاد"), is looked up by sound.
+_MARKING_PREPOSITIONS = frozenset({"في", "قرب"})
+
+
+def _direction_follows(tokens: list[Token], k: int) -> bool:
+    """Is token k followed, in its sentence, by a direction word ("جنوب")?"""
+    return (k + 1 < len(tokens) and tokens[k + 1].sentence == tokens[k].sentence
+            and is_cue(tokens[k + 1], "direction") and not tokens[k + 1].prefix)
+
+
+def _ner_place_tokens(doc: Document) -> dict[int, int]:
+    """First token -> one past the last token of each NER place span."""
+    starts = {t.start: k for k, t in enumerate(doc.tokens)}
+    ends = {t.end: k for k, t in enumerate(doc.tokens)}
+    out = {}
+    for e in doc.entities:
+        if e.get("type") in ("LOC", "GPE", "FAC") and e["start"] in starts and e["end"] in ends:
+            out[starts[e["start"]]] = ends[e["end"]] + 1
+    return out
+
+
 def transliterated(doc: Document, cands: list[Candidate], ctx: Counter) -> list[tuple[int, dict[str, Any]]]:
     """Towns the Arabic gazetteer lacks, found by sound: "بمدينة مانيسا",
     "ولاية بالكسير", "حي سلطان غازي".
 
-    Only the one to three words right after a locative noun qualify, only
-    words that are not ordinary news prose, and only towns of the countries
-    the article is about; the longest name that matches wins.
+    Only the one to three words right after a locative noun qualify, or,
+    after "في"/"قرب", a name the NER tagger calls a place or one followed by
+    a direction word ("في سوروتش جنوب البلاد"; a rare name of four
+    consonants or more, one town only); only words that are not ordinary
+    news prose, and only towns of the countries the article is about; the
+    longest name that matches wins.
     """
     tokens = doc.tokens
     covered = {k for c in cands if c.chosen is not None or c.approx is not None
@@ -560,14 +588,20 @@ def transliterated(doc: Document, cands: list[Candidate], ctx: Counter) -> list[
     frequent, stop, common, never = frequent_words(), stop_keys(), common_keys(), never_keys()
     given = given_names()
     gaz = gazetteer()
+    ner_places = _ner_place_tokens(doc)
     out = []
     i = 1
     n = len(tokens)
     while i < n:
         tok = tokens[i]
         # (The first word is read whole: "بالكسير" is Balikesir, not ب + الكسير.)
-        if (i in covered or not tok.is_word or tok.norm[:1] == "و"
-                or tokens[i - 1].sentence != tok.sentence or not _is_translit_cue(tokens[i - 1])):
+        if i in covered or not tok.is_word or tok.norm[:1] == "و" or tokens[i - 1].sentence != tok.sentence:
+            i += 1
+            continue
+        prev = tokens[i - 1]
+        cued = _is_translit_cue(prev)
+        if not cued and not (prev.norm in _MARKING_PREPOSITIONS and (
+                i in ner_places or any(_direction_follows(tokens, k) for k in range(i, i + 2)))):
             i += 1
             continue
         words: list[Token] = []
@@ -582,6 +616,8 @@ def transliterated(doc: Document, cands: list[Candidate], ctx: Counter) -> list[
         found = None
         for size in range(len(words), 0, -1):
             name = words[:size]
+            if not cued and not (ner_places.get(i) == i + size or _direction_follows(tokens, i + size - 1)):
+                continue  # "في X": only the NER span or the words before "جنوب"
             if size < len(words) and i + size in covered:
                 # "ولاية كهرمان مرعش": a word before a known place's name may
                 # be the first half of a longer one; only the whole is read.
@@ -592,10 +628,21 @@ def transliterated(doc: Document, cands: list[Candidate], ctx: Counter) -> list[
                 continue
             skeleton = arabic_skeleton([t.norm for t in name])
             prose = all(k in frequent or k in common for k in keys)
-            if len(skeleton) < MIN_CONSONANTS or (prose and (
+            if len(skeleton) < MIN_CONSONANTS or (cued and prose and (
                     size == 1 or len(skeleton) < _TRANSLIT_PROSE)):
                 continue
+            if not cued and (keys[0] in stop or name[0].norm in given or any(
+                    k in common or (k in frequent and t.prefix) for k, t in zip(keys, name, strict=True))):
+                # Without a locative noun, no common word and no frequent
+                # word with the article ("في الطريق شمال ..."); a bare frequent
+                # word is a known name ("في سوروتش جنوب البلاد").
+                continue
             towns = _heard_towns(gaz.by_skeleton(skeleton), skeleton, ctx)
+            if not cued:
+                towns = _dominant(towns)
+                if len(towns) != 1 or (len(skeleton) < _TRANSLIT_SURE
+                                       and towns[0].population < _TRANSLIT_MARKED_TOWN):
+                    continue  # ... and one town, a big one if the skeleton is short
             if not towns:
                 continue
             found = (size, skeleton, towns)
@@ -628,11 +675,18 @@ def _heard_towns(towns: tuple[Place, ...], skeleton: str, ctx: Counter) -> list[
         return []
     here = [p for p in towns if ctx.get(p.country, 0) > 0]
     if len(here) > 1 and len(skeleton) < _TRANSLIT_SURE:
-        here.sort(key=lambda p: -p.population)
-        if here[0].population < _TRANSLIT_DOMINANCE * here[1].population:
-            return []
-        here = here[:1]
+        return _dominant(here)
     return here
+
+
+def _dominant(towns: list[Place]) -> list[Place]:
+    """The one town far bigger than its namesakes, if there is one."""
+    if len(towns) < 2:
+        return towns
+    ranked = sorted(towns, key=lambda p: -p.population)
+    if ranked[0].population < _TRANSLIT_DOMINANCE * ranked[1].population:
+        return []
+    return ranked[:1]
 
 
 def _km(a: dict[str, Any], b: dict[str, Any]) -> float:
