@@ -202,28 +202,41 @@ class EmissionScorer:
         rows = [index[a] for a in attributes if a in index]
         return self.state[rows].sum(axis=0)
 
-    def _slot(self, w: str) -> int:
-        # The uncached function: the table holds the summed scores.
-        own, ctx = word_features.__wrapped__(w)
-        if self.domain:
-            own = own + [self.domain + "|" + x for x in own]
-        slot = len(self._slots)
-        row = self._table[slot]
-        row[self._OWN] = self._scores(own)
-        for o, k in self._AT.items():
-            row[k] = self._scores(ctx[o])
-        base = split_article(w)[1]
-        self._slots[w] = slot
-        self._slot_info.append((base, self._pairs.get(base)))
-        return slot
-
     def _slots_of(self, words: Sequence[str]) -> list[int]:
         slots = self._slots
-        if len(slots) + len(words) > self.max_words:
-            slots.clear()  # bounded; frequent words come straight back
-            self._slot_info.clear()
-        get = slots.get
-        return [s if (s := get(w)) is not None else self._slot(w) for w in words]
+        new = list(dict.fromkeys(w for w in words if w not in slots))
+        if new:
+            if len(slots) + len(new) > self.max_words:
+                slots.clear()  # bounded; frequent words come straight back
+                self._slot_info.clear()
+                new = list(dict.fromkeys(words))
+            self._add(new)
+        return [slots[w] for w in words]
+
+    def _add(self, words: list[str]) -> None:
+        """Give each word a slot and its five score vectors, summed in one pass."""
+        index = self.index
+        targets: list[int] = []  # row of the flat table (slot * 5 + k) per attribute
+        rows: list[int] = []
+        first = len(self._slots)
+        for n, w in enumerate(words):
+            # The uncached function: the table holds the summed scores.
+            own, ctx = word_features.__wrapped__(w)
+            if self.domain:
+                own = own + [self.domain + "|" + x for x in own]
+            base = (first + n) * 5
+            for k, attrs in ((self._OWN, own), *((k, ctx[o]) for o, k in self._AT.items())):
+                for a in attrs:
+                    r = index.get(a)
+                    if r is not None:
+                        targets.append(base + k)
+                        rows.append(r)
+            b = split_article(w)[1]
+            self._slots[w] = first + n
+            self._slot_info.append((b, self._pairs.get(b)))
+        flat = self._table.reshape(-1, self.state.shape[1])
+        flat[first * 5:(first + len(words)) * 5] = 0.0
+        np.add.at(flat, np.array(targets, dtype=np.intp), self.state[rows])
 
     def scores(self, sentences: Sequence[Sequence[str]]) -> np.ndarray:
         """(tokens, labels) state scores of the sentences, one after another."""
