@@ -542,8 +542,32 @@ def _translit_cues() -> frozenset[str]:
 def _is_translit_cue(tok: Token) -> bool:
     if not tok.is_word or tok.prefix.endswith("ال"):
         return False  # "المنطقة X": the definite noun does not introduce a name
+    return _is_translit_cue_form(tok.norm)
+
+
+@lru_cache(maxsize=50_000)
+def _is_translit_cue_form(norm: str) -> bool:
     cues_ = _translit_cues()
-    return any(v in cues_ for v in variants(tok.norm))
+    return any(v in cues_ for v in variants(norm))
+
+
+# Proclitics a locative noun may carry ("بمدينة", "وولاية", "فبلدة").
+_CUE_CLITICS = ("", "و", "ف", "ب", "ل", "ك", "وب", "فب", "ول", "فل")
+
+
+@lru_cache(maxsize=1)
+def _trigger_forms() -> frozenset[str]:
+    """Every written form of a cue word and of a marking preposition, so
+    that finding them is one set look-up a word (no variants() call)."""
+    forms = {c + w for w in _translit_cues() for c in _CUE_CLITICS}
+    return frozenset(f for f in forms if _is_translit_cue_form(f)) | _MARKING_PREPOSITIONS
+
+
+def _translit_triggers(tokens: list[Token]) -> list[int]:
+    """Tokens after a locative noun or a marking preposition: the only
+    places a name is looked up by sound."""
+    forms = _trigger_forms()
+    return [k + 1 for k, t in enumerate(tokens[:-1]) if t.norm in forms]
 
 
 # Prepositions after which a name the NER tagger calls a place, or one
@@ -557,15 +581,15 @@ def _direction_follows(tokens: list[Token], k: int) -> bool:
             and is_cue(tokens[k + 1], "direction") and not tokens[k + 1].prefix)
 
 
-def _ner_place_tokens(doc: Document) -> dict[int, int]:
-    """First token -> one past the last token of each NER place span."""
-    starts = {t.start: k for k, t in enumerate(doc.tokens)}
-    ends = {t.end: k for k, t in enumerate(doc.tokens)}
-    out = {}
-    for e in doc.entities:
-        if e.get("type") in ("LOC", "GPE", "FAC") and e["start"] in starts and e["end"] in ends:
-            out[starts[e["start"]]] = ends[e["end"]] + 1
-    return out
+def _ner_place_end(doc: Document, spans: dict[int, int], i: int) -> int | None:
+    """One past the last token of the NER place span starting at token i."""
+    end = spans.get(doc.tokens[i].start)
+    if end is None:
+        return None
+    for k in range(i, min(len(doc.tokens), i + _MAX_NAME_WORDS)):
+        if doc.tokens[k].end == end:
+            return k + 1
+    return None
 
 
 def transliterated(doc: Document, cands: list[Candidate], ctx: Counter) -> list[tuple[int, dict[str, Any]]]:
@@ -588,22 +612,28 @@ def transliterated(doc: Document, cands: list[Candidate], ctx: Counter) -> list[
     frequent, stop, common, never = frequent_words(), stop_keys(), common_keys(), never_keys()
     given = given_names()
     gaz = gazetteer()
-    ner_places = _ner_place_tokens(doc)
+    ner_spans: dict[int, int] | None = None
     out = []
-    i = 1
     n = len(tokens)
-    while i < n:
+    done = 0  # tokens before this one are part of a name already found
+    for i in _translit_triggers(tokens):
         tok = tokens[i]
         # (The first word is read whole: "بالكسير" is Balikesir, not ب + الكسير.)
-        if i in covered or not tok.is_word or tok.norm[:1] == "و" or tokens[i - 1].sentence != tok.sentence:
-            i += 1
+        if (i < done or i in covered or not tok.is_word or tok.norm[:1] == "و"
+                or tokens[i - 1].sentence != tok.sentence):
             continue
         prev = tokens[i - 1]
         cued = _is_translit_cue(prev)
-        if not cued and not (prev.norm in _MARKING_PREPOSITIONS and (
-                i in ner_places or any(_direction_follows(tokens, k) for k in range(i, i + 2)))):
-            i += 1
-            continue
+        ner_end = None
+        if not cued:
+            if prev.norm not in _MARKING_PREPOSITIONS:
+                continue
+            if ner_spans is None:
+                ner_spans = {e["start"]: e["end"] for e in doc.entities
+                             if e.get("type") in ("LOC", "GPE", "FAC")}
+            ner_end = _ner_place_end(doc, ner_spans, i)
+            if ner_end is None and not any(_direction_follows(tokens, k) for k in range(i, i + 2)):
+                continue
         words: list[Token] = []
         for k in range(i, min(n, i + _MAX_NAME_WORDS)):
             t = tokens[k]
@@ -616,7 +646,7 @@ def transliterated(doc: Document, cands: list[Candidate], ctx: Counter) -> list[
         found = None
         for size in range(len(words), 0, -1):
             name = words[:size]
-            if not cued and not (ner_places.get(i) == i + size or _direction_follows(tokens, i + size - 1)):
+            if not cued and not (ner_end == i + size or _direction_follows(tokens, i + size - 1)):
                 continue  # "في X": only the NER span or the words before "جنوب"
             if size < len(words) and i + size in covered:
                 # "ولاية كهرمان مرعش": a word before a known place's name may
@@ -648,7 +678,6 @@ def transliterated(doc: Document, cands: list[Candidate], ctx: Counter) -> list[
             found = (size, skeleton, towns)
             break
         if found is None:
-            i += 1
             continue
         size, skeleton, towns = found
         p = max(towns, key=lambda q: (ctx.get(q.country, 0), q.population))
@@ -660,7 +689,7 @@ def transliterated(doc: Document, cands: list[Candidate], ctx: Counter) -> list[
             "geonameid": p.geonameid, "feature": "city", "precision": precision,
             "match": "transliteration", "start": start, "end": end,
         }))
-        i += size
+        done = i + size
     return out
 
 
