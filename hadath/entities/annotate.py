@@ -120,11 +120,11 @@ def _org_phrases(tokens: list[Token], tags: list[str]) -> None:
     lex = lexicon()
     n = len(tokens)
     i = 0
-    while i < n:
+    for i0 in [k for k, t in enumerate(tokens) if t.is_word and _org_head_form(t.norm)]:
+        if i0 < i or tags[i0] != "O":
+            continue  # inside the previous name, or tagged
+        i = i0
         t = tokens[i]
-        if tags[i] != "O" or not t.is_word or not _org_head_form(t.norm):
-            i += 1
-            continue
         prefix, _ = split_article(t.norm)
         j = i + 1
         if not prefix.endswith("ال"):
@@ -270,8 +270,9 @@ def annotate(doc: Document) -> Document:
         entities.append({"text": doc.text[s:e], "type": kind, "start": s, "end": e})
         for k in range(i, j):
             taken[k] = True
-    for k, t in enumerate(tokens):
-        if not taken[k] and t.is_word and _is_nisba(t):
+    for k in [k for k, t in enumerate(tokens) if t.is_word and _nisba_form(t.norm)]:
+        t = tokens[k]
+        if not taken[k]:
             s = _skip_letters(doc.text, t.start, t.end, clitic_cut(t.norm))
             entities.append({"text": doc.text[s:t.end], "type": "NORP", "start": s, "end": t.end})
     entities.sort(key=lambda x: x["start"])

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import Any
 
 from hadath.document import Token
@@ -24,6 +25,7 @@ from hadath.text.tokens import split_article, variants
 Entity = dict[str, Any]
 
 
+@lru_cache(maxsize=50_000)  # asked several times per mention
 def key(text: str) -> str:
     """Comparison key of a mention: normalised words without the article."""
     return " ".join(split_article(w)[1] for w in normalise_string(text).split())
@@ -76,10 +78,14 @@ def propagate_names(
     """
     if not family_names:
         return
+    seen: dict[str, bool] = {}  # word form -> repeats a family name
     for i, t in enumerate(tokens):
         if tags[i] != "O" or not t.is_word:
             continue
-        if any(v in family_names for v in variants(t.norm)[:2]):
+        hit = seen.get(t.norm)
+        if hit is None:
+            hit = seen[t.norm] = not family_names.isdisjoint(variants(t.norm)[:2])
+        if hit:
             # Inside a longer name the neighbours would carry tags already.
             tags[i] = "B-PER"
 

@@ -97,8 +97,9 @@ class PhraseMatcher:
         get = starts.get
         if len(starts) > MAX_START_FORMS:
             starts.clear()
+        learn = self._learn
         candidates = [i for i, t in enumerate(tokens)
-                      if t.is_word and (get(t.norm) or (get(t.norm) is None and self._learn(t)))]
+                      if t.is_word and (get(t.norm) or (get(t.norm) is None and learn(t.norm)))]
         i = 0
         for k in candidates:
             if k < i:
@@ -108,9 +109,10 @@ class PhraseMatcher:
                 yield k, m[0], m[1], m[2]
                 i = m[0]
 
-    def _learn(self, tok: Token) -> bool:
+    def _learn(self, norm: str) -> bool:
         """Whether a phrase can start at this word form (remembered)."""
-        hit = self._starts[tok.norm] = any(r in self.trie for r in self._first_readings(tok))
+        readings = suffix_variants(norm) if self.suffixes else variants(norm)
+        hit = self._starts[norm] = not self.trie.keys().isdisjoint(readings)
         return hit
 
     def find_words(self, words: Sequence[str]) -> list[tuple[int, int, list[Any]]]:
@@ -130,8 +132,7 @@ class PhraseMatcher:
                 starts.clear()
                 new = words
             for w in new:
-                readings = suffix_variants(w) if self.suffixes else variants(w)
-                starts[w] = any(r in trie for r in readings)
+                self._learn(w)
         bases: list[str | None] = [None] * n
         i = 0
         # As in _iter_matches: the possible starts by one comprehension.
