@@ -8,7 +8,12 @@ unigrams and bigrams of the clitic-stripped forms, plus scene and framing
 words (resources/events/scene.tsv: deictic time, street scene, crowds,
 slogans, attribution, opinion, background, trials) crossed with the trigger
 types present, and realis cues of each trigger (a past verb early in the
-sentence, a participant count next to it).  With 39 PROTEST positives, word
+sentence, a participant count next to it).  Since the fourth round also
+realis word classes (resources/events/realis.tsv: protesters' actions, a
+demonstration taking place, calls and plans, security forces facing a
+crowd), the scene/realis classes within a few words of each ASSAULT/PROTEST
+trigger (`L:`), and whether a participant trigger ("المتظاهرون") stands as
+the subject of a verb ("ورفع المتظاهرون", "المتظاهرون رددوا").  With 39 PROTEST positives, word
 n-grams alone do not generalise; these word classes let the model tell a
 narrated episode ("تجمع مئات المتظاهرين امام ... ورفعوا لافتات") from talk
 about one ("الثورة", "المعارضة", "منذ سنوات").
@@ -19,7 +24,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from hadath.document import Token
-from hadath.events.triggers import SentenceView, cues_for, is_definite
+from hadath.events.triggers import SentenceView, TriggerEntry, cues_for, is_definite
 from hadath.resources import read_lines
 from hadath.text.matcher import PhraseMatcher
 from hadath.text.normalise import normalise_string
@@ -27,6 +32,11 @@ from hadath.text.normalise import normalise_string
 _MAX_NUM = 3  # numbers are bucketed by digit count
 _EARLY = 6  # a trigger within this many tokens of the start is the sentence's main predicate
 _QTY_BEFORE, _QTY_AFTER = 2, 3  # where a participant count stands around its trigger
+_NEAR = 4  # a word class within this many tokens of a trigger is "near" it (`L:` features)
+_WINDOWED = ("ASSAULT", "PROTEST")  # the learned types
+# Words before a participant noun that are not verbs (so "X المتظاهرين" is no subject)
+_NOT_VERB = frozenset(("في", "من", "الي", "علي", "عن", "مع", "بين", "امام", "ضد", "ان",
+                       "الاف", "مئات", "عشرات"))
 
 
 @lru_cache(maxsize=1)
@@ -34,6 +44,17 @@ def scene_lexicon() -> PhraseMatcher:
     """Scene/framing word classes (loaded on first use)."""
     m = PhraseMatcher()
     for line in read_lines("events/scene.tsv"):
+        forms, category = line.split("\t")
+        for f in forms.split("|"):
+            m.add(normalise_string(f), category)
+    return m
+
+
+@lru_cache(maxsize=1)
+def realis_lexicon() -> PhraseMatcher:
+    """Realis word classes (realis.tsv), a matcher of their own (loaded on first use)."""
+    m = PhraseMatcher()
+    for line in read_lines("events/realis.tsv"):
         forms, category = line.split("\t")
         for f in forms.split("|"):
             m.add(normalise_string(f), category)
@@ -97,12 +118,19 @@ def _scene_features(view: SentenceView, tokens: list[Token], types_seen: set[str
     sent = tokens[view.tok_start:view.tok_end]
     categories: set[str] = set()
     qty_at: set[int] = {view.tok_start + k for k, t in enumerate(sent) if t.norm.isdigit()}
+    spans: list[tuple[int, int, str]] = []  # (i, j, class) in document token indices
     for i, j, payloads in scene_lexicon().find(sent):
         for cat in set(payloads):
             feats.append("Z:" + cat)
             categories.add(cat)
+            spans.append((view.tok_start + i, view.tok_start + j, cat))
             if cat == "qty":
                 qty_at.update(range(view.tok_start + i, view.tok_start + j))
+    for i, j, payloads in realis_lexicon().find(sent):
+        for cat in set(payloads):
+            feats.append("Z:" + cat)
+            categories.add(cat)
+            spans.append((view.tok_start + i, view.tok_start + j, cat))
     for t in sorted(types_seen):
         feats += [f"Z:{t}:{c}" for c in sorted(categories)]
     for h in view.triggers:
@@ -113,4 +141,33 @@ def _scene_features(view: SentenceView, tokens: list[Token], types_seen: set[str
                 feats.append(f"R:{e.type}:past:early")
         if any(k in qty_at for k in range(h.i - _QTY_BEFORE, h.j + _QTY_AFTER) if not h.i <= k < h.j):
             feats.append(f"R:{e.type}:qty")
+        if e.type in _WINDOWED:
+            feats += _trigger_context(view, tokens, h.i, h.j, e, spans)
+    return feats
+
+
+def _trigger_context(view: SentenceView, tokens: list[Token], i: int, j: int, e: TriggerEntry,
+                     spans: list[tuple[int, int, str]]) -> list[str]:
+    """Word classes near one trigger, and a participant trigger as a verb's subject.
+
+    A linear model over sentence-wide classes cannot tell "دعا الى التظاهر"
+    (a call) in one clause of a long sentence from a demonstration narrated in
+    another; the classes right around the trigger can.
+    """
+    t = e.type
+    near = {c for a, b, c in spans if (b <= i and i - b < _NEAR) or (a >= j and a - j < _NEAR)}
+    feats = [f"L:{t}:{c}" for c in sorted(near)]
+    if "participant" in e.flags:
+        p = i - 1
+        if p >= view.tok_start:
+            prev = tokens[p]
+            # VSO: "ورفع المتظاهرون" (an indefinite word that is no preposition or count)
+            if prev.is_word and "ال" not in prev.prefix and not prev.norm.isdigit() \
+                    and prev.base not in _NOT_VERB:
+                feats.append(f"R:{t}:subj")
+        if j < view.tok_end and tokens[j].is_word:
+            b = tokens[j].base
+            # SVO: a plural verb right after ("المتظاهرون رددوا", "يرددون")
+            if b.endswith("وا") or (b.startswith("ي") and b.endswith("ون")):
+                feats.append(f"R:{t}:subjverb")
     return feats
