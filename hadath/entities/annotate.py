@@ -75,13 +75,13 @@ def _is_nisba(tok: Token) -> bool:
 
 
 # Asked of nearly every token of every article: answered once per word form.
-@lru_cache(maxsize=50_000)
+@lru_cache(maxsize=150_000)
 def _nisba_form(norm: str) -> bool:
     nisba = lexicon().nisba
     return any(v in nisba for v in variants(norm)[:3])
 
 
-@lru_cache(maxsize=50_000)
+@lru_cache(maxsize=150_000)
 def _org_head_form(norm: str) -> bool:
     heads = lexicon().org_heads
     return any(v in heads for v in variants(norm)[:3])
