@@ -12,8 +12,8 @@ supplement in hadath/resources/places/:
   `countryinfo`;
 - first-level divisions (admin1.tsv), districts, landmarks and regions
   (places.tsv), written by hand;
-- transliteration skeletons (hadath.places.translit) of the romanised
-  names of the GeoNames towns of the countries listed in translit.tsv, so
+- transliteration skeletons (hadath.places.translit) of the GeoNames name
+  of the towns of the countries listed in translit.tsv, so
   that a town without an Arabic name ("مانيسا") is found by its sound
   (table `translit`; towns it adds have no Arabic name and no `names` row).
 
@@ -215,20 +215,24 @@ def build_supplement(b: Builder) -> None:
 
 
 def build_translit(b: Builder, cities: dict, admin1: dict) -> set[tuple[str, int]]:
-    """Skeletons of the romanised names (name and Latin alternate names) of
-    every GeoNames town in the translit countries; towns not yet in the index
-    are added without an Arabic name."""
+    """Skeletons of the GeoNames name of every town in the translit countries;
+    towns not yet in the index are added without an Arabic name.
+
+    Only GeoNames' main name is read: the alternate names in other languages
+    (German, Polish, Turkish exonyms ...) and the Arabic names give skeletons
+    that ordinary Arabic words share (measured on SaudiNewsNet: "الراهدة"
+    read as Riyadh, "كفريا" as Yuksekova, "الصوابر" as Ispir)."""
     wanted = set(countries())
     by_gid = {row[7]: row[0] for row in b.places if row[7] is not None and row[8] == "city"}
     rows: set[tuple[str, int]] = set()
     for c in cities.values():
-        if c["countrycode"] not in wanted:
+        if c["countrycode"] not in wanted or not is_latin(c["name"]):
             continue
-        skeletons = {latin_skeleton(n) for n in (c["name"], *c["alternatenames"]) if is_latin(n)}
+        pid = by_gid.get(c["geonameid"])
+        skeletons = {latin_skeleton(c["name"])}
         skeletons = {s for s in skeletons if len(s) >= MIN_CONSONANTS}
         if not skeletons:
             continue
-        pid = by_gid.get(c["geonameid"])
         if pid is None:
             pid = b.add_place(plain(c["name"]), "", c["countrycode"],
                               admin1.get((c["countrycode"], c["admin1code"])),

@@ -58,7 +58,7 @@ from hadath.places.lexicon import (
     stop_keys,
 )
 from hadath.places.nisba import country_for
-from hadath.places.translit import MIN_CONSONANTS, arabic_skeleton, cue_words
+from hadath.places.translit import MIN_CONSONANTS, arabic_skeleton, cue_words, vowel_agreement
 from hadath.text.normalise import normalise_string
 from hadath.text.tokens import split_article, variants
 
@@ -513,12 +513,9 @@ def _approx_dict(doc: Document, c: Candidate) -> dict[str, Any]:
     }
 
 
-# A transliterated name needs this many consonants when more than one town
-# of the article's countries shares its skeleton, or for precision 1.
+# A skeleton shorter than this (three consonants, an Arabic root's length)
+# must name one big town; this long, it gives precision 1 when it names one.
 _TRANSLIT_SURE = 4
-# Names of several words whose words are all ordinary prose ("سلطان غازي")
-# need a skeleton this long.
-_TRANSLIT_PROSE = 5
 # An article naming no country: a name found by sound must be this long,
 # name one town only, and that town be this big.
 _TRANSLIT_ALONE = 5
@@ -526,9 +523,12 @@ _TRANSLIT_ALONE_TOWN = 20_000
 # A town this many times bigger than every namesake in the article's
 # countries is the one meant ("مانيسا": Manisa, not Manyas).
 _TRANSLIT_DOMINANCE = 10
-# "في سوروتش جنوب البلاد": a three-consonant name without a locative noun
-# must name a town this big.
-_TRANSLIT_MARKED_TOWN = 50_000
+# A three-consonant skeleton must name a town this big ("مانيسا", "كيلس").
+_TRANSLIT_SHORT_TOWN = 50_000
+# A town found by sound must lie in a country named at least a third as
+# often as the article's main country (Iran is named in most articles about
+# Yemen; its towns are not read into Yemeni village names).
+_TRANSLIT_CTX_SHARE = 3
 # A transliterated town this far from the town an unknown village is placed
 # against ("منطقة X شمال مدينة Y") is a namesake, not the village.
 _TRANSLIT_NEAR_KM = 100.0
@@ -654,25 +654,30 @@ def transliterated(doc: Document, cands: list[Candidate], ctx: Counter) -> list[
                 continue
             keys = [split_article(t.norm)[1] for t in name]
             if any(k in never or len(k) < 2 for k in keys) or (
-                    size == 1 and (keys[0] in stop or name[0].norm in given)):
+                    size == 1 and (keys[0] in stop or keys[0] in common or name[0].norm in given)):
                 continue
-            skeleton = arabic_skeleton([t.norm for t in name])
-            prose = all(k in frequent or k in common for k in keys)
-            if len(skeleton) < MIN_CONSONANTS or (cued and prose and (
-                    size == 1 or len(skeleton) < _TRANSLIT_PROSE)):
-                continue
-            if not cued and (keys[0] in stop or name[0].norm in given or any(
-                    k in common or (k in frequent and t.prefix) for k, t in zip(keys, name, strict=True))):
-                # Without a locative noun, no common word and no frequent
-                # word with the article ("في الطريق شمال ..."); a bare frequent
-                # word is a known name ("في سوروتش جنوب البلاد").
-                continue
-            towns = _heard_towns(gaz.by_skeleton(skeleton), skeleton, ctx)
+            if not cued and any(k in frequent and t.prefix for k, t in zip(keys, name, strict=True)):
+                continue  # "في الطريق شمال ...": prose after a preposition
+            spelling = [t.norm for t in name]
+            skeleton = arabic_skeleton(spelling)
+            if len(skeleton) < MIN_CONSONANTS or (
+                    size > 1 and len(skeleton) < _TRANSLIT_ALONE
+                    and any(k in frequent for k in keys[1:])):
+                continue  # "ولاية يوبي الذين": a short name runs into prose
+            # A name ending in a word of ordinary news prose ("المريسة وهو",
+            # "منطقة حظر", "مدينة ساحلية") must fit its town's vowels exactly.
+            prose = keys[-1] in frequent
+            after = tokens[i + size] if i + size < n else None
+            # "مدينة سوروتش التركية": a nisba adjective after the name says
+            # which country, however little the article is about it.
+            named = (country_for(after.norm) if after is not None and after.is_word
+                     and after.sentence == tok.sentence else None)
+            towns = _heard_towns(tuple(
+                p for p in gaz.by_skeleton(skeleton)
+                if vowel_agreement(spelling, p.name) >= _needed_agreement(p, skeleton, prose)),
+                skeleton, Counter({named: 1}) if named else ctx)
             if not cued:
                 towns = _dominant(towns)
-                if len(towns) != 1 or (len(skeleton) < _TRANSLIT_SURE
-                                       and towns[0].population < _TRANSLIT_MARKED_TOWN):
-                    continue  # ... and one town, a big one if the skeleton is short
             if not towns:
                 continue
             found = (size, skeleton, towns)
@@ -694,18 +699,35 @@ def transliterated(doc: Document, cands: list[Candidate], ctx: Counter) -> list[
 
 
 def _heard_towns(towns: tuple[Place, ...], skeleton: str, ctx: Counter) -> list[Place]:
-    """The towns a skeleton may name here: in the article's countries, one
-    clear reading for a short skeleton; with no country named, one big town
-    of a long skeleton."""
+    """The towns a skeleton may name here.
+
+    The town must lie in a country the article is much about; a three-consonant
+    skeleton (an Arabic root has three) must name one big town, far bigger
+    than its namesakes ("مانيسا": Manisa, not Manyas).  With no country named,
+    one big town of a long skeleton.
+    """
     if not ctx:
         if (len(towns) == 1 and len(skeleton) >= _TRANSLIT_ALONE
                 and towns[0].population >= _TRANSLIT_ALONE_TOWN):
             return list(towns)
         return []
-    here = [p for p in towns if ctx.get(p.country, 0) > 0]
-    if len(here) > 1 and len(skeleton) < _TRANSLIT_SURE:
-        return _dominant(here)
+    top = max(ctx.values())
+    here = [p for p in towns if ctx.get(p.country, 0) * _TRANSLIT_CTX_SHARE >= top]
+    if len(skeleton) < _TRANSLIT_SURE:
+        here = _dominant(here)
+        if here and here[0].population < _TRANSLIT_SHORT_TOWN:
+            return []
     return here
+
+
+def _needed_agreement(p: Place, skeleton: str, prose: bool) -> int:
+    """Vowel agreement (translit.vowel_agreement) a town needs: exact for a
+    three-consonant skeleton, for a town that has an Arabic name (a short
+    skeleton would read Arabic words as it: "رمادة" as Ramadi; "سوروتش" is
+    Suruç, whose Arabic name is سروج), and for a frequent word."""
+    if prose or len(skeleton) < _TRANSLIT_SURE or (p.name_ar and len(skeleton) < _TRANSLIT_ALONE):
+        return 2
+    return 1
 
 
 def _dominant(towns: list[Place]) -> list[Place]:

@@ -63,43 +63,87 @@ def _latin_pattern() -> tuple[regex.Pattern, dict[str, str]]:
     return pattern, classes
 
 
-def _collapse(s: str) -> str:
-    out = []
-    for ch in s:
-        if not out or out[-1] != ch:
-            out.append(ch)
-    return "".join(out)
+# Letters that are vowels in each script: a vowel letter in the Arabic
+# spelling must face a vowel in the Latin name (see vowel_slots).
+_AR_VOWELS = frozenset("اوي")
+_LATIN_VOWELS = frozenset("aeiouyw")
 
 
-def arabic_skeleton(words: list[str]) -> str:
-    """Skeleton of a normalised Arabic name given as words ("دياربكر" -> "drbkr")."""
+def _shape(units: list[list[str]]) -> tuple[str, tuple[bool, ...]]:
+    """Skeleton and vowel slots of a name given as words of units (a
+    consonant class, "V" for a vowel, "" for a silent letter): runs of one
+    consonant class collapse, a word-final h is dropped, and slot k tells
+    whether a vowel stands before consonant k (the last slot: after the
+    last consonant)."""
+    skeleton: list[str] = []
+    slots = [False]
+    for word in units:
+        while word and word[-1] in ("", "V"):
+            if word[-1] == "V":
+                break
+            word = word[:-1]
+        if word and word[-1] == "h":
+            word = word[:-1]
+        for u in word:
+            if u == "V":
+                slots[-1] = True
+            elif u and (not skeleton or skeleton[-1] != u):
+                skeleton.append(u)
+                slots.append(False)
+    return "".join(skeleton), tuple(slots)
+
+
+def _arabic_units(words: list[str]) -> list[list[str]]:
     ar = _tables()[0]
-    parts = []
+    out = []
     for w in words:
         if w.startswith("ال") and len(w) > 3:
             w = w[2:]
         w = w.replace("تش", "\0")
-        s = "".join("c" if ch == "\0" else ar.get(ch, "") for ch in w)
-        parts.append(s.removesuffix("h"))
-    return _collapse("".join(parts))
+        out.append(["c" if ch == "\0" else "V" if ch in _AR_VOWELS else ar.get(ch, "")
+                    for ch in w])
+    return out
 
 
-def latin_skeleton(name: str) -> str:
-    """Skeleton of a romanised name ("Diyarbakır" -> "drbkr", "Deir ez-Zor" -> "drzr")."""
+def _latin_units(name: str) -> list[list[str]]:
     _, _, pre, articles, _ = _tables()
     pattern, classes = _latin_pattern()
     s = name.lower()
     for k, v in pre.items():
         s = s.replace(k, v)
     s = "".join(ch for ch in unicodedata.normalize("NFKD", s) if not unicodedata.combining(ch))
-    words = [w for w in regex.split(r"[\s\-'‘’`ʿʾ]+", s) if w]
-    parts = []
-    for w in words:
-        if w in articles:
-            continue
-        sk = "".join(classes.get(m, "") for m in pattern.findall(w))
-        parts.append(sk.removesuffix("h"))
-    return _collapse("".join(parts))
+    return [["V" if m in _LATIN_VOWELS else classes.get(m, "") for m in pattern.findall(w)]
+            for w in regex.split(r"[\s\-'‘’`ʿʾ]+", s) if w and w not in articles]
+
+
+def arabic_skeleton(words: list[str]) -> str:
+    """Skeleton of a normalised Arabic name given as words ("دياربكر" -> "drbkr")."""
+    return _shape(_arabic_units(words))[0]
+
+
+def latin_skeleton(name: str) -> str:
+    """Skeleton of a romanised name ("Diyarbakır" -> "drbkr", "Deir ez-Zor" -> "drzr")."""
+    return _shape(_latin_units(name))[0]
+
+
+def vowel_agreement(words: list[str], name: str) -> int:
+    """How well the vowels of an Arabic spelling fit a Latin name, consonant
+    slot by slot: 2 when vowels stand in the same slots in both, 1 when every
+    long vowel of the Arabic faces a vowel of the Latin name, 0 otherwise.
+
+    Arabic writes the vowels of foreign names long ("بولانيك" Bulanık), so a
+    name with no vowel there is another town of the same skeleton
+    (Bulancak)."""
+    arabic = _shape(_arabic_units(words))[1]
+    latin = _shape(_latin_units(name))[1]
+    if len(arabic) != len(latin):
+        # The index's skeleton came from GeoNames' spelling ("Doğubayazıt");
+        # the name given here may have lost its diacritics ("Dogubayazit"),
+        # and with them the slots: nothing to check.
+        return 1
+    if arabic == latin:
+        return 2
+    return int(all(b or not a for a, b in zip(arabic, latin, strict=True)))
 
 
 def is_latin(name: str) -> bool:
