@@ -111,25 +111,32 @@ def viterbi(scores: np.ndarray, lengths: Sequence[int], transitions: np.ndarray)
     np.cumsum(lens[:-1], out=starts[1:])
     longest = int(lens.max())
     sent_of = np.repeat(np.arange(n_sent), lens)
-    pos = np.arange(len(scores)) - starts[sent_of]
-    grid = np.zeros((longest, n_sent, n_labels))
-    grid[pos, sent_of] = scores
-    delta = np.empty((longest, n_sent, n_labels))
+    grid = np.zeros((longest, n_sent, n_labels))  # position, sentence, label
+    grid[np.arange(len(scores)) - starts[sent_of], sent_of] = scores
     back = np.zeros((longest, n_sent, n_labels), dtype=np.intp)
-    delta[0] = grid[0]
-    for t in range(1, longest):
-        cand = delta[t - 1][:, :, None] + transitions  # (sentence, previous, current)
-        back[t] = cand.argmax(axis=1)
-        delta[t] = cand.max(axis=1) + grid[t]
-    # Back from each sentence's last token: positions past a sentence's end
-    # hold padding, and its path starts where t is its last position.
-    sents = np.arange(n_sent)
-    cur = np.zeros(n_sent, dtype=np.intp)
-    last = delta[lens - 1, sents].argmax(axis=1)
-    path = np.empty((longest, n_sent), dtype=np.intp)
-    for t in range(longest - 1, -1, -1):
-        cur = np.where(lens - 1 == t, last, cur)
-        path[t] = cur
+    last = [0] * n_sent  # best label at each sentence's last token
+    ending: dict[int, list[int]] = {}
+    for s, n in enumerate(lengths):
+        ending.setdefault(n - 1, []).append(s)
+    best = grid[0]
+    for t in range(longest):
         if t:
-            cur = back[t, sents, cur]
-    return path[pos, sent_of].tolist()
+            cand = best[:, :, None] + transitions  # (sentence, previous, current)
+            back[t] = cand.argmax(axis=1)
+            best = cand.max(axis=1)
+            best += grid[t]
+        done = ending.get(t)
+        if done is not None:
+            for s, y in zip(done, best[done].argmax(axis=1).tolist(), strict=True):
+                last[s] = y
+    out: list[int] = []
+    for s, n in enumerate(lengths):
+        pointers = back[:n, s].tolist()
+        path = [0] * n
+        cur = last[s]
+        for t in range(n - 1, 0, -1):
+            path[t] = cur
+            cur = pointers[t][cur]
+        path[0] = cur
+        out.extend(path)
+    return out
