@@ -134,8 +134,8 @@ def vowel_agreement(words: list[str], name: str) -> int:
     Arabic writes the vowels of foreign names long ("بولانيك" Bulanık), so a
     name with no vowel there is another town of the same skeleton
     (Bulancak)."""
-    arabic = _shape(_arabic_units(words))[1]
-    latin = _shape(_latin_units(name))[1]
+    arabic = _arabic_slots(tuple(words))
+    latin = _latin_slots(name)
     if len(arabic) != len(latin):
         # The index's skeleton came from GeoNames' spelling ("Doğubayazıt");
         # the name given here may have lost its diacritics ("Dogubayazit"),
@@ -144,6 +144,17 @@ def vowel_agreement(words: list[str], name: str) -> int:
     if arabic == latin:
         return 2
     return int(all(b or not a for a, b in zip(arabic, latin, strict=True)))
+
+
+@lru_cache(maxsize=20_000)
+def _arabic_slots(words: tuple[str, ...]) -> tuple[bool, ...]:
+    return _shape(_arabic_units(list(words)))[1]
+
+
+@lru_cache(maxsize=20_000)
+def _latin_slots(name: str) -> tuple[bool, ...]:
+    # Cached per town: the same towns come up article after article.
+    return _shape(_latin_units(name))[1]
 
 
 def is_latin(name: str) -> bool:
