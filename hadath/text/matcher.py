@@ -31,6 +31,25 @@ def phrase_keys(phrase: str) -> tuple[str, ...]:
     return tuple(split_article(t.norm)[1] for t in toks)
 
 
+class _StartForms(dict[str, bool]):
+    """Word form -> can a phrase start there: answered on first look-up.
+
+    A miss goes to `__missing__` from C, so scanning a document is one
+    subscript per token.
+    """
+
+    __slots__ = ("trie", "readings")
+
+    def __init__(self, trie: dict[str, Any], suffixes: bool) -> None:
+        super().__init__()
+        self.trie = trie
+        self.readings = suffix_variants if suffixes else variants
+
+    def __missing__(self, norm: str) -> bool:
+        hit = self[norm] = not self.trie.keys().isdisjoint(self.readings(norm))
+        return hit
+
+
 class PhraseMatcher:
     """Longest-match phrase look-up over a token sequence.
 
@@ -42,7 +61,7 @@ class PhraseMatcher:
         self.trie: dict[str, Any] = {}
         self.suffixes = suffixes
         self.max_len = 0
-        self._starts: dict[str, bool] = {}
+        self._starts = _StartForms(self.trie, suffixes)
         for phrase, payload in entries:
             self.add(phrase, payload)
 
@@ -96,12 +115,9 @@ class PhraseMatcher:
         # nothing), instead of stepping a Python loop through every token:
         # every stage runs matchers over whole articles.
         starts = self._starts
-        get = starts.get
         if len(starts) > MAX_START_FORMS:
             starts.clear()
-        learn = self._learn
-        candidates = [i for i, t in enumerate(tokens)
-                      if t.is_word and (get(t.norm) or (get(t.norm) is None and learn(t.norm)))]
+        candidates = [i for i, t in enumerate(tokens) if t.is_word and starts[t.norm]]
         i = 0
         for k in candidates:
             if k < i:
@@ -110,12 +126,6 @@ class PhraseMatcher:
             if m is not None:
                 yield k, m[0], m[1], m[2]
                 i = m[0]
-
-    def _learn(self, norm: str) -> bool:
-        """Whether a phrase can start at this word form (remembered)."""
-        readings = suffix_variants(norm) if self.suffixes else variants(norm)
-        hit = self._starts[norm] = not self.trie.keys().isdisjoint(readings)
-        return hit
 
     def find_words(self, words: Sequence[str]) -> list[tuple[int, int, list[Any]]]:
         """`find` over one sentence of normalised words (no Token objects).
@@ -127,14 +137,9 @@ class PhraseMatcher:
         out: list[tuple[int, int, list[Any]]] = []
         trie = self.trie
         starts = self._starts
+        if len(starts) > MAX_START_FORMS:
+            starts.clear()
         n = len(words)
-        new = [w for w in words if w not in starts]
-        if new:
-            if len(starts) + len(new) > MAX_START_FORMS:
-                starts.clear()
-                new = words
-            for w in new:
-                self._learn(w)
         bases: list[str | None] = [None] * n
         i = 0
         # As in _iter_matches: the possible starts by one comprehension.
