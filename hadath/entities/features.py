@@ -15,6 +15,7 @@ clusters stand in for them.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Sequence
 from functools import lru_cache
 
@@ -277,16 +278,21 @@ class EmissionScorer:
                         if rows[1] is not None:
                             out[i - 1] += state[rows[1]]
             k += len(sent)
-        lex = lexicon()
-        k = 0
+        # Phrase marks for all sentences at once, a space (never a word)
+        # between sentences so that no phrase runs over from one to the next.
+        joined: list[str] = []
+        ends: list[int] = []  # position of each sentence's separator in `joined`
         for sent in sentences:
-            for i, m in enumerate(_phrase_marks(sent, lex)):
-                if not m:
-                    continue
-                out[k + i] += self._scores(m)
-                if i > 0:
-                    out[k + i - 1] += self._scores(["+1" + x for x in m])
-                if i + 1 < len(sent):
-                    out[k + i + 1] += self._scores(["-1" + x for x in m])
-            k += len(sent)
+            joined.extend(sent)
+            ends.append(len(joined))
+            joined.append(" ")
+        marks = _phrase_marks(joined, lexicon())
+        for p in [p for p, m in enumerate(marks) if m]:
+            m = marks[p]
+            i = p - bisect_left(ends, p)  # the token's index in `words`
+            out[i] += self._scores(m)
+            if p > 0 and joined[p - 1] != " ":
+                out[i - 1] += self._scores(["+1" + x for x in m])
+            if joined[p + 1] != " ":
+                out[i + 1] += self._scores(["-1" + x for x in m])
         return out
