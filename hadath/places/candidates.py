@@ -13,6 +13,7 @@ adjective, the name of a sea or a building) is recorded for
 from __future__ import annotations
 
 import math
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -27,7 +28,7 @@ from hadath.places.lexicon import (
     stop_keys,
 )
 from hadath.places.nisba import country_for
-from hadath.text.matcher import clitic_start
+from hadath.text.matcher import MAX_START_FORMS, clitic_start
 from hadath.text.tokens import split_article, variants
 
 CURATED = ("country", "admin1", "region", "district", "landmark")
@@ -81,7 +82,7 @@ def is_cue(tok: Token, kind: str) -> bool:
     return tok.is_word and _is_cue_form(tok.norm, kind)
 
 
-@lru_cache(maxsize=50_000)
+@lru_cache(maxsize=MAX_START_FORMS)
 def _is_cue_form(norm: str, kind: str) -> bool:
     # Cached per word form: the qualifier scans ask about the same words
     # again and again (about 450 calls an article on the conflict subset).
@@ -118,7 +119,7 @@ def _longest_at(tokens: list[Token], i: int, gaz: Gazetteer,
         # the first word of a longer name is read so.
         readings = (*readings, tok.norm[1:])
     if can_start is None:
-        if len(gaz.start_forms) > 50_000:
+        if len(gaz.start_forms) > MAX_START_FORMS:
             gaz.start_forms.clear()
         can_start = gaz.start_forms[tok.norm] = any(r in keys or r in prefixes for r in readings)
         if not can_start:
@@ -211,8 +212,18 @@ def find_candidates(doc: Document, gaz: Gazetteer) -> list[Candidate]:
     tokens = doc.tokens
     out: list[Candidate] = []
     n = len(tokens)
+    # Where a name may start: every token but those whose form is known to
+    # start none (one comprehension instead of a call per token).  The
+    # token right after a name is looked at in any case ("الحديدة وإب").
+    forms = gaz.start_forms
+    maybe = [k for k, t in enumerate(tokens) if t.is_word and forms.get(t.norm) is not False]
     i = 0
     while i < n:
+        if not (out and out[-1].j == i):
+            k = bisect_left(maybe, i)
+            if k == len(maybe):
+                break
+            i = maybe[k]
         tok = tokens[i]
         # "مدينة الباب": after a locative noun even a common word is a name.
         after_cue = (i > 0 and not tokens[i - 1].prefix
