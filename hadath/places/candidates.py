@@ -13,7 +13,7 @@ adjective, the name of a sea or a building) is recorded for
 from __future__ import annotations
 
 import math
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -272,7 +272,22 @@ def find_candidates(doc: Document, gaz: Gazetteer) -> list[Candidate]:
     return out
 
 
-def _entity_spans(doc: Document) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+class _Spans:
+    """Character spans, for "does one of them contain [start, end)?" by bisection."""
+
+    def __init__(self, spans: list[tuple[int, int]]) -> None:
+        self.spans = sorted(spans)
+        self.reach: list[int] = []  # furthest end among the spans up to each one
+        for _, e in self.spans:
+            self.reach.append(max(e, self.reach[-1]) if self.reach else e)
+
+    def contain(self, start: int, end: int) -> bool:
+        # Among the spans starting by `start`, one ends at or after `end`.
+        k = bisect_right(self.spans, (start, math.inf))
+        return k > 0 and self.reach[k - 1] >= end
+
+
+def _entity_spans(doc: Document) -> tuple[_Spans, _Spans]:
     places, people = [], []
     for e in doc.entities:
         t = e.get("type")
@@ -280,11 +295,7 @@ def _entity_spans(doc: Document) -> tuple[list[tuple[int, int]], list[tuple[int,
             places.append((e["start"], e["end"]))
         elif t == "PER":
             people.append((e["start"], e["end"]))
-    return places, people
-
-
-def _inside(spans: list[tuple[int, int]], start: int, end: int) -> bool:
-    return any(s <= start and end <= e for s, e in spans)
+    return _Spans(places), _Spans(people)
 
 
 def gather_evidence(doc: Document, cands: list[Candidate]) -> None:
@@ -306,9 +317,9 @@ def gather_evidence(doc: Document, cands: list[Candidate]) -> None:
         # country only after a preposition or at the start of a sentence.
         c.adjectival = (c.j == c.i + 1 and not tok.prefix.endswith("ال")
                         and country_for(tok.norm) is not None)
-        if _inside(ner_places, c.start, c.end):
+        if ner_places.contain(c.start, c.end):
             c.strong = True
-        if _inside(ner_people, c.start, c.end):
+        if ner_people.contain(c.start, c.end):
             c.person = True
         # Before: a locative noun, a preposition, a person particle, and
         # "العاصمة الأردنية عمان" style qualifiers.
