@@ -111,12 +111,9 @@ _NISBA_ENDS = ("ي", "يه", "ون", "ين", "ات", "ان", "تان", "تين")
 
 def _context(doc: Document, cands: list[Candidate]) -> Counter:
     """How strongly the article is about each country."""
-    ctx: Counter = Counter()
-    for tok in doc.tokens:
-        if tok.is_word and tok.norm.endswith(_NISBA_ENDS):
-            code = country_for(tok.norm)
-            if code:
-                ctx[code] += 1
+    ctx: Counter = Counter(
+        code for code in [country_for(t.norm) for t in doc.tokens
+                          if t.is_word and t.norm.endswith(_NISBA_ENDS)] if code)
     # Leaders, bodies and groups (context.tsv): "الملك عبد الله الثاني" -> JO.
     for _i, _j, codes in context_names().find(doc.tokens):
         for code in set(codes):
