@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from hadath.document import Document, Token
 from hadath.resources import read_lines
 from hadath.text.normalise import normalise_string
-from hadath.text.tokens import suffix_variants
+from hadath.text.tokens import FORM_CACHE_SIZE, suffix_variants
 
 _QUOTE = re.compile(r"«([^«»\n]{1,1500})»|“([^“”\n]{1,1500})”|„([^„“”\n]{1,1500})[“”]|\"([^\"\n]{1,1500})\"")
 _MAX_NP = 5  # tokens in a speaker noun phrase
@@ -35,8 +35,13 @@ def _stops() -> frozenset[str]:
 
 
 def _is_speech_verb(tok: Token) -> bool:
-    verbs = _speech_verbs()
-    return tok.is_word and any(v in verbs for v in suffix_variants(tok.norm))
+    return tok.is_word and _speech_form(tok.norm)
+
+
+# Asked of every token before a quotation: answered once per word form.
+@lru_cache(maxsize=FORM_CACHE_SIZE)
+def _speech_form(norm: str) -> bool:
+    return not _speech_verbs().isdisjoint(suffix_variants(norm))
 
 
 def _entity_at(doc: Document, start: int) -> dict[str, Any] | None:

@@ -18,7 +18,7 @@ from hadath.entities.tagger import tag_sentences
 from hadath.resources import read_lines
 from hadath.sources import outlet_names
 from hadath.text.normalise import normalise_string
-from hadath.text.tokens import split_article, variants
+from hadath.text.tokens import FORM_CACHE_SIZE, split_article, variants
 
 
 @lru_cache(maxsize=1)
@@ -75,13 +75,13 @@ def _is_nisba(tok: Token) -> bool:
 
 
 # Asked of nearly every token of every article: answered once per word form.
-@lru_cache(maxsize=150_000)
+@lru_cache(maxsize=FORM_CACHE_SIZE)
 def _nisba_form(norm: str) -> bool:
     nisba = lexicon().nisba
     return any(v in nisba for v in variants(norm)[:3])
 
 
-@lru_cache(maxsize=150_000)
+@lru_cache(maxsize=FORM_CACHE_SIZE)
 def _org_head_form(norm: str) -> bool:
     heads = lexicon().org_heads
     return any(v in heads for v in variants(norm)[:3])

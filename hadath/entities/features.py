@@ -22,7 +22,7 @@ from functools import lru_cache
 import numpy as np
 
 from hadath.entities.lexicon import Lexicon, lexicon
-from hadath.text.tokens import split_article, variants
+from hadath.text.tokens import FORM_CACHE_SIZE, split_article, variants
 
 _OFFSETS = (-2, -1, 1, 2)
 
@@ -182,7 +182,7 @@ class EmissionScorer:
     _PAIR_TO_PREV = "b0|b+1="  # pair attribute of the first word
 
     def __init__(self, index: dict[str, int], state: np.ndarray, domain: str | None = None,
-                 max_words: int = 150_000) -> None:
+                 max_words: int = FORM_CACHE_SIZE) -> None:
         self.index = index
         self.state = state
         self.domain = domain

@@ -28,8 +28,8 @@ from hadath.places.lexicon import (
     stop_keys,
 )
 from hadath.places.nisba import country_for
-from hadath.text.matcher import MAX_START_FORMS, clitic_start
-from hadath.text.tokens import split_article, variants
+from hadath.text.matcher import clitic_start
+from hadath.text.tokens import FORM_CACHE_SIZE, split_article, variants
 
 CURATED = ("country", "admin1", "region", "district", "landmark")
 _PRIOR = {"country": 8.5, "admin1": 7.5, "region": 7.5, "district": 7.5, "landmark": 7.5}
@@ -82,7 +82,7 @@ def is_cue(tok: Token, kind: str) -> bool:
     return tok.is_word and _is_cue_form(tok.norm, kind)
 
 
-@lru_cache(maxsize=MAX_START_FORMS)
+@lru_cache(maxsize=FORM_CACHE_SIZE)
 def _is_cue_form(norm: str, kind: str) -> bool:
     # Cached per word form: the qualifier scans ask about the same words
     # again and again (about 450 calls an article on the conflict subset).
@@ -119,7 +119,7 @@ def _longest_at(tokens: list[Token], i: int, gaz: Gazetteer,
         # the first word of a longer name is read so.
         readings = (*readings, tok.norm[1:])
     if can_start is None:
-        if len(gaz.start_forms) > MAX_START_FORMS:
+        if len(gaz.start_forms) > FORM_CACHE_SIZE:
             gaz.start_forms.clear()
         can_start = gaz.start_forms[tok.norm] = any(r in keys or r in prefixes for r in readings)
         if not can_start:

@@ -14,15 +14,19 @@ from typing import Any
 
 from hadath.document import Token
 from hadath.text.normalise import normalise, normalise_string
-from hadath.text.tokens import split_article, suffix_variants, tokenize_normalised, variants
+from hadath.text.tokens import (
+    FORM_CACHE_SIZE,
+    split_article,
+    suffix_variants,
+    tokenize_normalised,
+    variants,
+)
 
 _END = ""  # trie key holding a complete phrase's payloads; no token is empty
 # Word forms remembered per matcher (can a phrase start here?); the cache is
-# emptied when full, and the frequent forms come straight back.  3,400
-# SaudiNewsNet conflict articles hold 98,500 distinct forms: a smaller cache
-# keeps relearning them (at 50,000, `hadath bench --warm 1200` ran 10 %
-# slower), a larger one only costs memory (a dozen matchers, ~10 MB each).
-MAX_START_FORMS = 150_000
+# emptied when full, and the frequent forms come straight back.  A dozen
+# matchers hold up to ~10 MB each.
+MAX_START_FORMS = FORM_CACHE_SIZE
 
 
 def phrase_keys(phrase: str) -> tuple[str, ...]:
