@@ -155,6 +155,29 @@ def test_scene_features_of_talk_about_protests():
     assert "Z:time" not in feats and "Z:display" not in feats
 
 
+def test_realis_context_of_a_protest_trigger():
+    feats = _sentence_feats("واندلعت أمس مظاهرات في وسط المدينة ورفع المتظاهرون لافتات تندد بالحكومة.")
+    for f in ("Z:erupt", "L:PROTEST:erupt", "Z:PROTEST:act", "R:PROTEST:subj"):
+        assert f in feats, f
+    assert "Z:call" not in feats
+    svo = _sentence_feats("المتظاهرون رددوا هتافات ضد الحكومة.")
+    assert "R:PROTEST:subjverb" in svo
+    # "امام" before the participant noun is a preposition, not a verb
+    assert "R:PROTEST:subj" not in _sentence_feats("ألقى كلمة أمام متظاهرين في الساحة.")
+
+
+def test_realis_context_of_a_call_to_protest():
+    feats = _sentence_feats("ودعت المعارضة أنصارها إلى التظاهر يوم الجمعة المقبل.")
+    assert "L:PROTEST:call" in feats and "Z:call" in feats
+    assert "L:PROTEST:erupt" not in feats
+
+
+def test_realis_classes_only_with_a_protest_trigger():
+    feats = _sentence_feats("قتل ثلاثة جنود في هجوم شنه مسلحون أمس، وخرج السكان من منازلهم.")
+    assert not any(f.startswith("L:") for f in feats)
+    assert "Z:act" not in feats and "Z:erupt" not in feats
+
+
 @pytest.mark.parametrize("text,typ", [
     ("شارك مئات الطلاب في مظاهرة أمام الجامعة في القاهرة أمس.", "PROTEST"),
     ("أصيب مئات الأشخاص في هجوم على السوق في حلب أمس.", "ASSAULT"),
