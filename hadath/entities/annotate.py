@@ -213,9 +213,7 @@ def _title_names(title: Document, families: set[str]) -> None:
     title.entities.sort(key=lambda x: x["start"])
 
 
-def annotate(doc: Document) -> Document:
-    """Pipeline stage: fill `doc.entities` (and settle title mentions too)."""
-    tokens = doc.tokens
+def _sentence_words(tokens: list[Token]) -> list[list[str]]:
     sentences: list[list[str]] = []
     start = 0
     n = len(tokens)
@@ -225,7 +223,33 @@ def annotate(doc: Document) -> Document:
             end += 1
         sentences.append([t.norm for t in tokens[start:end]])
         start = end
-    tags = [tag for sent in tag_sentences(sentences) for tag in sent]
+    return sentences
+
+
+def _tags(doc: Document) -> list[str]:
+    """The tagger's BIO tags for the document's tokens.
+
+    The title is tokenised before the body is analysed and its entities are
+    settled after it: its sentences are tagged in the body's batch, which
+    saves a second decoding pass, and kept for it in `_ner_tags`.
+    """
+    own = doc.meta.pop("_ner_tags", None)
+    if own is not None and len(own) == len(doc.tokens):
+        return own
+    sentences = _sentence_words(doc.tokens)
+    title = doc.title_doc
+    extra = _sentence_words(title.tokens) if title is not None else []
+    tagged = tag_sentences(sentences + extra)
+    if extra and title is not None:
+        title.meta["_ner_tags"] = [tag for sent in tagged[len(sentences):] for tag in sent]
+    return [tag for sent in tagged[:len(sentences)] for tag in sent]
+
+
+def annotate(doc: Document) -> Document:
+    """Pipeline stage: fill `doc.entities` (and settle title mentions too)."""
+    tokens = doc.tokens
+    n = len(tokens)
+    tags = _tags(doc)
     # The title and the body share names: whichever is analysed second uses
     # the people the first one named.  The body is reachable from the title
     # only if the pipeline puts it in title.meta["body"].
