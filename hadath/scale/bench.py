@@ -10,10 +10,11 @@ comes from running the real pipeline over real articles:
 - peak memory: the process's maximum resident set (getrusage), one worker;
 - cold start: a fresh `python -m hadath extract` on one article, to the end
   of its output (imports and model loading included);
-- scaling: `hadath.batch.process` with 1, 2, ... workers over the same
-  articles, wall time after the models are loaded, so the speed-up is that of
-  the pool alone; the machine's load average is reported beside it because
-  other processes on the same cores distort it.
+- scaling: `hadath.batch.process_encoded` (what `hadath extract` runs) with
+  1, 2, ... workers over the same articles, each in a process forked from
+  one warmed-up state, wall time after the models are loaded, so the
+  speed-up is that of the pool alone; the machine's load average is
+  reported beside it because other processes on the same cores distort it.
 """
 
 from __future__ import annotations
@@ -185,23 +186,53 @@ def cold_start(item: Item | None = None, runs: int = 3) -> dict[str, Any]:
             "cpu_best_s": min(cpus), "cpu_median_s": statistics.median(cpus)}
 
 
-def scaling(items: list[Item], workers: list[int], reference_date: str | None = None,
-            batch_size: int | None = None) -> dict[str, Any]:
-    """Wall seconds of `hadath.batch.process` with each number of workers."""
-    from hadath.batch import BATCH_SIZE, _warm_up, process
+def _timed_pool(items: list[Item], n: int, reference_date: str | None,
+                batch_size: int, conn: Any) -> None:
+    """In a forked child: `hadath extract`'s path with n workers, timed."""
+    from hadath.batch import process_encoded
 
+    t = time.perf_counter()
+    c = _cpu(resource.RUSAGE_SELF) + _cpu(resource.RUSAGE_CHILDREN)
+    count = sum(1 for _ in process_encoded(iter(items), workers=n,
+                                           reference_date=reference_date,
+                                           batch_size=batch_size))
+    wall = time.perf_counter() - t
+    # This process and its (reaped) workers together: the pool's overhead in
+    # CPU, which load from other processes does not distort.
+    cpu = _cpu(resource.RUSAGE_SELF) + _cpu(resource.RUSAGE_CHILDREN) - c
+    conn.send((count, wall, cpu, _maxrss_mb(resource.RUSAGE_CHILDREN)))
+    conn.close()
+
+
+def scaling(items: list[Item], workers: list[int], reference_date: str | None = None,
+            batch_size: int | None = None, warm_items: list[Item] | None = None
+            ) -> dict[str, Any]:
+    """Wall seconds of `hadath.batch.process_encoded` with each number of workers.
+
+    Each worker count runs in a process forked from this one, so every run
+    starts from the same state: models loaded and the per-word caches as
+    the warm-up articles (if any) left them, none of them warmed by an
+    earlier timed run over the same articles.
+    """
+    import multiprocessing
+
+    from hadath.batch import BATCH_SIZE, _warm_up, process_item
+
+    for item in warm_items or ():
+        process_item(item, reference_date)
     _warm_up()  # models loaded (and shared with forked workers) before timing
+    ctx = multiprocessing.get_context("fork")
     rows = []
+    peak_children = 0.0
     for n in workers:
         load_before = os.getloadavg()[0]
-        t = time.perf_counter()
-        c = _cpu(resource.RUSAGE_SELF) + _cpu(resource.RUSAGE_CHILDREN)
-        count = sum(1 for _ in process(iter(items), workers=n, reference_date=reference_date,
-                                       batch_size=batch_size or BATCH_SIZE))
-        wall = time.perf_counter() - t
-        # Parent and (reaped) workers together: the pool's overhead in CPU,
-        # which load from other processes does not distort.
-        cpu = _cpu(resource.RUSAGE_SELF) + _cpu(resource.RUSAGE_CHILDREN) - c
+        receive, send = ctx.Pipe(duplex=False)
+        child = ctx.Process(target=_timed_pool,
+                            args=(items, n, reference_date, batch_size or BATCH_SIZE, send))
+        child.start()
+        count, wall, cpu, peak = receive.recv()
+        child.join()
+        peak_children = max(peak_children, peak)
         rows.append({"workers": n, "articles": count, "wall_s": wall, "cpu_s": cpu,
                      "articles_per_s": count / wall if wall else 0.0,
                      "load_avg_before": load_before})
@@ -213,7 +244,7 @@ def scaling(items: list[Item], workers: list[int], reference_date: str | None = 
         # writing); the tail of the last batches is not counted.
         r["cpu_bound_speedup"] = (r["workers"] * one["cpu_s"] / r["cpu_s"]
                                   if one and r["cpu_s"] else None)
-    return {"rows": rows, "peak_rss_children_mb": _maxrss_mb(resource.RUSAGE_CHILDREN),
+    return {"rows": rows, "peak_rss_children_mb": peak_children,
             "cores": os.cpu_count()}
 
 
@@ -263,7 +294,7 @@ def format_report(rep: dict[str, Any]) -> str:
                      f"{cs['cpu_best_s']:.2f} s, median {cs['cpu_median_s']:.2f} s)")
     sc = rep.get("scaling")
     if sc:
-        lines.append("workers (hadath.batch.process, wall time, models preloaded):")
+        lines.append("workers (hadath extract's pool, hadath.batch.process_encoded; wall time, models preloaded, each run forked from one warm state):")
         for row in sc["rows"]:
             speedup = f"{row['speedup']:.2f}x" if row["speedup"] else "n/a"
             ceiling = f"{row['cpu_bound_speedup']:.2f}x" if row["cpu_bound_speedup"] else "n/a"
@@ -302,7 +333,9 @@ def run_bench(path: str, limit: int | None = 300, workers: list[int] | None = No
     if stages:
         rep["stages"] = per_stage(items, reference_date, warm_items)
     if workers:
-        rep["scaling"] = scaling(items, workers, reference_date)
+        # per_stage has run the warm-up articles already, if it ran.
+        rep["scaling"] = scaling(items, workers, reference_date,
+                                 warm_items=None if stages else warm_items)
     if profile_top:
         rep["profile"] = profile(items, profile_top, reference_date)
     rep["environment"]["load_avg_end"] = os.getloadavg()[0]
