@@ -12,6 +12,7 @@ target; after an event noun, "على/ضد X" is the target.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -81,6 +82,10 @@ def _country_of_word(tok: Token) -> str | None:
         return None
 
 
+def _entity_start(e: dict[str, Any]) -> int:
+    return e["start"]
+
+
 def candidates(doc: Document, view: SentenceView) -> list[Candidate]:
     """Actor candidates of a sentence, left to right, non-overlapping.
 
@@ -101,11 +106,13 @@ def candidates(doc: Document, view: SentenceView) -> list[Candidate]:
                               title="person" in entry.flags))
     starts = {t.start: k for k, t in enumerate(toks[view.tok_start:view.tok_end], view.tok_start)}
     ends = {t.end: k for k, t in enumerate(toks[view.tok_start:view.tok_end], view.tok_start)}
-    for e in doc.entities:
+    # The entities stage leaves doc.entities sorted by start: this sentence's
+    # are one slice of them.
+    ents = doc.entities
+    first = bisect_left(ents, view.start, key=_entity_start)
+    for e in ents[first:bisect_left(ents, view.end, lo=first, key=_entity_start)]:
         typ = e.get("type")
         if typ not in _ENTITY_SECTOR or e.get("field") == "title":
-            continue
-        if not (view.start <= e["start"] < view.end):
             continue
         i, j = starts.get(e["start"]), ends.get(e["end"])
         if i is None or j is None:

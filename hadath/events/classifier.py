@@ -49,7 +49,10 @@ def probability_with(m: dict[str, Any], feats: Counter, words: list[str] | None 
     """The probability under one type's exported weights (see probability);
     `words` are the sentence's distinct `w:` words when the caller has them."""
     w = m["weights"]
-    z = m["bias"] + sum(w.get(f, 0.0) * (1.0 + math.log(n)) for f, n in feats.items())
+    # Features without a weight add exactly 0.0, so they are skipped (the
+    # sum stays the same, in the same order); most counts are 1.
+    z = m["bias"] + sum(w[f] * (1.0 if n == 1 else 1.0 + math.log(n))
+                        for f, n in feats.items() if f in w)
     scores = m.get("word_scores")
     if scores:
         # The mean word vector's contribution, folded into per-word scores

@@ -136,6 +136,8 @@ def _build() -> Lexicons:
         for form in cols[0].split("|"):
             numbers[normalise_string(form)] = int(cols[1])
     acled = [tuple(cols[:5]) for cols in _rows("acled.tsv")]
+    for matcher in (events, sectors, cues, casualties):
+        matcher.unique_payloads()  # one hit lists an entry once
     return Lexicons(events, sectors, cues, casualties, numbers, acled)  # type: ignore[arg-type]
 
 

@@ -48,16 +48,6 @@ class SentenceView:
     question: bool = False
 
 
-def _dedupe(entries: list) -> list:
-    seen = set()
-    out = []
-    for e in entries:
-        if e not in seen:
-            seen.add(e)
-            out.append(e)
-    return out
-
-
 def analyse(doc: Document) -> list[SentenceView]:
     """Per-sentence lexicon hits for `doc` (cached in doc.meta)."""
     cached = doc.meta.get("_event_views")
@@ -87,7 +77,6 @@ def analyse(doc: Document) -> list[SentenceView]:
         return by_tok[i] if i < len(by_tok) else views[-1]
 
     for i, j, payloads in lex.events.find(toks):
-        payloads = _dedupe(payloads)
         trig = [p for p in payloads if p.kind == "trigger" and p.type != "-"]
         inst = [p for p in payloads if p.kind == "instrument"]
         v = view_of(i)
@@ -98,7 +87,7 @@ def analyse(doc: Document) -> list[SentenceView]:
     for matcher, attr in ((lex.cues, "cues"), (lex.sectors, "sectors"),
                           (lex.casualties, "casualties")):
         for i, j, payloads in matcher.find(toks):
-            getattr(view_of(i), attr).append(Hit(i, j, _dedupe(payloads)))
+            getattr(view_of(i), attr).append(Hit(i, j, list(payloads)))
     for v in views:
         words = [t for t in toks[v.tok_start:v.tok_end]]
         v.question = bool(words) and (

@@ -83,6 +83,21 @@ class PhraseMatcher:
         self._starts.clear()
         self.max_len = max(self.max_len, len(keys))
 
+    def unique_payloads(self) -> None:
+        """Keep each phrase's payloads once (equal ones added by several forms).
+
+        For lexicons whose entries are hashable; done once after loading, so
+        that matching need not filter them again.
+        """
+        stack = [self.trie]
+        while stack:
+            node = stack.pop()
+            for key, child in node.items():
+                if key == _END:
+                    node[key] = list(dict.fromkeys(child))
+                else:
+                    stack.append(child)
+
     def _first_readings(self, tok: Token) -> Sequence[str]:
         return suffix_variants(tok.norm) if self.suffixes else variants(tok.norm)
 
