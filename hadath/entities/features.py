@@ -42,18 +42,25 @@ def _shape(w: str) -> str:
 
 def _flags(vs: Sequence[str], literal: tuple[str, ...], lex: Lexicon) -> list[str]:
     out: list[str] = []
+    tables = (
+        ("GIV", lex.given), ("FAM", lex.family), ("PLC", lex.places),
+        ("TTL", lex.titles), ("ORGH", lex.org_heads), ("LOCH", lex.loc_heads),
+        ("SAY", lex.speech), ("NIS", lex.nisba),
+    )
     for v in vs:
         mark = "" if v in literal else "~"
-        for name, table in (
-            ("GIV", lex.given), ("FAM", lex.family), ("PLC", lex.places),
-            ("TTL", lex.titles), ("ORGH", lex.org_heads), ("LOCH", lex.loc_heads),
-            ("SAY", lex.speech), ("NIS", lex.nisba),
-        ):
+        for name, table in tables:
             if v in table:
                 f = name + mark
                 if f not in out:
                     out.append(f)
     return out
+
+
+# The prefixes of the features a word lends its neighbours, per offset
+# (built once: formatting the offset for every new word type is slow).
+_LENT = {o: (f"{o}", f"{o}b=", f"{o}pre=", f"{o}c256=", f"{o}c1k=", f"{o}w=", f"{o}s2=")
+         for o in _OFFSETS}
 
 
 @lru_cache(maxsize=50_000)
@@ -79,10 +86,11 @@ def word_features(w: str) -> tuple[list[str], dict[int, list[str]]]:
         if c is not None:
             cl = c.split("\t")
             break
+    s2 = base[-2:]
     own = ["w=" + w, "b=" + base, "pre=" + prefix, f"len={min(len(base), 9)}",
-           "s1=" + base[-1:], "s2=" + base[-2:], "s3=" + base[-3:],
+           "s1=" + base[-1:], "s2=" + s2, "s3=" + base[-3:],
            "f1=" + w[:1], "f2=" + w[:2], "f3=" + base[:3]]
-    own.extend("v=" + v for v in vs[1:] if v != base)
+    own.extend(["v=" + v for v in vs[1:] if v != base])
     own.extend(flags)
     if cl is not None:
         own.extend(("c64=" + cl[0], "c256=" + cl[1], "c1k=" + cl[2]))
@@ -90,15 +98,16 @@ def word_features(w: str) -> tuple[list[str], dict[int, list[str]]]:
         own.append("c=none")
     ctx: dict[int, list[str]] = {}
     for o in _OFFSETS:
-        f = [f"{o}b={base}", f"{o}pre={prefix}"]
-        f.extend(f"{o}{x}" for x in flags)
+        p, pb, ppre, pc256, pc1k, pw, ps2 = _LENT[o]
+        f = [pb + base, ppre + prefix]
+        f.extend([p + x for x in flags])
         if cl is not None:
-            f.append(f"{o}c256={cl[1]}")
+            f.append(pc256 + cl[1])
             if o in (-1, 1):
-                f.append(f"{o}c1k={cl[2]}")
+                f.append(pc1k + cl[2])
         if o in (-1, 1):
-            f.append(f"{o}w={w}")
-            f.append(f"{o}s2={base[-2:]}")
+            f.append(pw + w)
+            f.append(ps2 + s2)
         ctx[o] = f
     return own, ctx
 
@@ -220,7 +229,7 @@ class EmissionScorer:
 
     def _add(self, words: list[str]) -> None:
         """Give each word a slot and its five score vectors, summed in one pass."""
-        index = self.index
+        get = self.index.get
         targets: list[int] = []  # row of the flat table (slot * 5 + k) per attribute
         rows: list[int] = []
         first = len(self._slots)
@@ -231,11 +240,9 @@ class EmissionScorer:
                 own = own + [self.domain + "|" + x for x in own]
             base = (first + n) * 5
             for k, attrs in ((self._OWN, own), *((k, ctx[o]) for o, k in self._AT.items())):
-                for a in attrs:
-                    r = index.get(a)
-                    if r is not None:
-                        targets.append(base + k)
-                        rows.append(r)
+                found = [r for a in attrs if (r := get(a)) is not None]
+                rows += found
+                targets += [base + k] * len(found)
             b = split_article(w)[1]
             self._slots[w] = first + n
             self._slot_info.append((b, self._pairs.get(b)))
