@@ -19,6 +19,7 @@ comes from running the real pipeline over real articles:
 
 from __future__ import annotations
 
+import math
 import os
 import resource
 import statistics
@@ -267,11 +268,33 @@ def profile(items: list[Item], top: int = 25, reference_date: str | None = None)
     return out.getvalue()
 
 
+def reference_ms() -> float:
+    """CPU ms of a fixed pure-Python workload (best of 3): the host's speed now.
+
+    Virtual machines run the same code at different speeds from one minute
+    to the next (seen here: the same 600 articles at 35 to 51 articles per
+    CPU second on an idle machine); this number, taken before and after the
+    measurements, tells a slow spell from a slow change.
+    """
+    words = [f"w{i % 5000}" for i in range(200_000)]
+    best = math.inf
+    for _ in range(3):
+        c = time.process_time()
+        counts: dict[str, int] = {}
+        for w in words:
+            counts[w] = counts.get(w, 0) + len(w.upper())
+        best = min(best, time.process_time() - c)
+    return best * 1000
+
+
 def format_report(rep: dict[str, Any]) -> str:
     lines: list[str] = []
     env = rep.get("environment", {})
     lines.append(f"input: {rep.get('input')}  ({env.get('cores')} cores, load average "
                  f"{env.get('load_avg_start', 0):.2f} at start, {env.get('load_avg_end', 0):.2f} at end)")
+    if "reference_ms_start" in env:
+        lines.append(f"host speed: a fixed Python workload took {env['reference_ms_start']:.1f} ms "
+                     f"at start, {env['reference_ms_end']:.1f} ms at end (lower is faster)")
     st = rep.get("stages")
     if st:
         warmed = (f", after {st['warm_articles']} other articles untimed (warm caches)"
@@ -325,7 +348,8 @@ def run_bench(path: str, limit: int | None = 300, workers: list[int] | None = No
         raise ValueError(f"no article in {path}")
     rep: dict[str, Any] = {"input": path, "environment": {
         "cores": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count(),
-        "python": sys.version.split()[0], "load_avg_start": os.getloadavg()[0]}}
+        "python": sys.version.split()[0], "load_avg_start": os.getloadavg()[0],
+        "reference_ms_start": reference_ms()}}
     if cold_runs:
         # First, before this process forks workers or loads models: the
         # subprocess must not find anything warm.
@@ -339,4 +363,5 @@ def run_bench(path: str, limit: int | None = 300, workers: list[int] | None = No
     if profile_top:
         rep["profile"] = profile(items, profile_top, reference_date)
     rep["environment"]["load_avg_end"] = os.getloadavg()[0]
+    rep["environment"]["reference_ms_end"] = reference_ms()
     return rep
