@@ -24,8 +24,9 @@ from hadath.text.tokens import (
 
 _END = ""  # trie key holding a complete phrase's payloads; no token is empty
 # Word forms remembered per matcher (can a phrase start here?); the cache is
-# emptied when full, and the frequent forms come straight back.  A dozen
-# matchers hold up to ~10 MB each.
+# emptied when full, and the frequent forms come straight back.  A full
+# cache's table takes 3.8 MB (the word strings are shared with the other
+# matchers and caches).
 MAX_START_FORMS = FORM_CACHE_SIZE
 
 
