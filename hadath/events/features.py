@@ -39,26 +39,26 @@ _NOT_VERB = frozenset(("في", "من", "الي", "علي", "عن", "مع", "بي
                        "الاف", "مئات", "عشرات"))
 
 
-@lru_cache(maxsize=1)
-def scene_lexicon() -> PhraseMatcher:
-    """Scene/framing word classes (loaded on first use)."""
+def _word_classes(name: str) -> PhraseMatcher:
+    """A matcher of word classes from a data file: forms (|-separated), class."""
     m = PhraseMatcher()
-    for line in read_lines("events/scene.tsv"):
+    for line in read_lines(name):
         forms, category = line.split("\t")
         for f in forms.split("|"):
             m.add(normalise_string(f), category)
     return m
+
+
+@lru_cache(maxsize=1)
+def scene_lexicon() -> PhraseMatcher:
+    """Scene/framing word classes (loaded on first use)."""
+    return _word_classes("events/scene.tsv")
 
 
 @lru_cache(maxsize=1)
 def realis_lexicon() -> PhraseMatcher:
     """Realis word classes (realis.tsv), a matcher of their own (loaded on first use)."""
-    m = PhraseMatcher()
-    for line in read_lines("events/realis.tsv"):
-        forms, category = line.split("\t")
-        for f in forms.split("|"):
-            m.add(normalise_string(f), category)
-    return m
+    return _word_classes("events/realis.tsv")
 
 
 def _word(t: Token) -> str:
