@@ -60,7 +60,7 @@ from hadath.places.lexicon import (
 from hadath.places.nisba import country_for
 from hadath.places.translit import MIN_CONSONANTS, arabic_skeleton, cue_words, vowel_agreement
 from hadath.text.normalise import normalise_string
-from hadath.text.tokens import split_article, variants
+from hadath.text.tokens import FORM_CACHE_SIZE, split_article, variants
 
 # Bonus for a reading in a country the article is about, plus a share for
 # how dominant that country is in the article.
@@ -542,7 +542,7 @@ def _is_translit_cue(tok: Token) -> bool:
     return _is_translit_cue_form(tok.norm)
 
 
-@lru_cache(maxsize=50_000)
+@lru_cache(maxsize=FORM_CACHE_SIZE)
 def _is_translit_cue_form(norm: str) -> bool:
     cues_ = _translit_cues()
     return any(v in cues_ for v in variants(norm))
