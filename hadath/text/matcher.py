@@ -9,7 +9,7 @@ token, so matching costs a few look-ups a token whatever the lexicon size.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 from hadath.document import Token
@@ -45,10 +45,10 @@ class _StartForms(dict[str, bool]):
 
     __slots__ = ("trie", "readings")
 
-    def __init__(self, trie: dict[str, Any], suffixes: bool) -> None:
+    def __init__(self, trie: dict[str, Any], readings: Callable[[str], Sequence[str]]) -> None:
         super().__init__()
         self.trie = trie
-        self.readings = suffix_variants if suffixes else variants
+        self.readings = readings
 
     def __missing__(self, norm: str) -> bool:
         hit = self[norm] = not self.trie.keys().isdisjoint(self.readings(norm))
@@ -65,8 +65,10 @@ class PhraseMatcher:
     def __init__(self, entries: Iterable[tuple[str, Any]] = (), suffixes: bool = False) -> None:
         self.trie: dict[str, Any] = {}
         self.suffixes = suffixes
+        # The readings of a phrase's first word (clitics, and pronoun suffixes).
+        self._readings = suffix_variants if suffixes else variants
         self.max_len = 0
-        self._starts = _StartForms(self.trie, suffixes)
+        self._starts = _StartForms(self.trie, self._readings)
         for phrase, payload in entries:
             self.add(phrase, payload)
 
@@ -99,9 +101,6 @@ class PhraseMatcher:
                 else:
                     stack.append(child)
 
-    def _first_readings(self, tok: Token) -> Sequence[str]:
-        return suffix_variants(tok.norm) if self.suffixes else variants(tok.norm)
-
     def match_at(self, tokens: Sequence[Token], i: int) -> tuple[int, list[Any]] | None:
         """Longest phrase starting at token i: (end index, payloads) or None."""
         m = self._match_at(tokens, i)
@@ -109,7 +108,7 @@ class PhraseMatcher:
 
     def _match_at(self, tokens: Sequence[Token], i: int) -> tuple[int, list[Any], str] | None:
         best: tuple[int, list[Any], str] | None = None
-        for reading in self._first_readings(tokens[i]):
+        for reading in self._readings(tokens[i].norm):
             node = self.trie.get(reading)
             if node is None:
                 continue
@@ -168,7 +167,7 @@ class PhraseMatcher:
                 continue  # inside the previous match
             w = words[k]
             best: tuple[int, list[Any]] | None = None
-            for reading in (suffix_variants(w) if self.suffixes else variants(w)):
+            for reading in self._readings(w):
                 node = trie.get(reading)
                 j = k + 1
                 while node is not None:
