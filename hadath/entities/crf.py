@@ -101,6 +101,13 @@ def viterbi(scores: np.ndarray, lengths: Sequence[int], transitions: np.ndarray)
     position, so the Python loop runs as often as the longest sentence is
     long rather than once per token.  Ties go to the lower label index, as
     in crfsuite.
+
+    Each step is a few NumPy calls on small arrays, so their fixed cost is
+    what counts: the sentences are ordered longest first, so that those
+    still running are a prefix and every array is a view; candidates are laid
+    out (sentence, current, previous) so that the arg-max runs along the
+    last axis, the cheap one; and the best scores are taken at those arg-max
+    positions rather than found by a second reduction.
     """
     n_sent = len(lengths)
     if n_sent == 0:
@@ -109,34 +116,51 @@ def viterbi(scores: np.ndarray, lengths: Sequence[int], transitions: np.ndarray)
     lens = np.asarray(lengths, dtype=np.intp)
     starts = np.zeros(n_sent, dtype=np.intp)
     np.cumsum(lens[:-1], out=starts[1:])
-    longest = int(lens.max())
+    order = np.argsort(-lens, kind="stable")  # longest first
+    rank = np.empty(n_sent, dtype=np.intp)
+    rank[order] = np.arange(n_sent)
+    sorted_lens = lens[order].tolist()
+    longest = sorted_lens[0]
     sent_of = np.repeat(np.arange(n_sent), lens)
-    grid = np.zeros((longest, n_sent, n_labels))  # position, sentence, label
-    grid[np.arange(len(scores)) - starts[sent_of], sent_of] = scores
+    grid = np.zeros((longest, n_sent, n_labels))  # position, sentence (by rank), label
+    grid[np.arange(len(scores)) - starts[sent_of], rank[sent_of]] = scores
     back = np.zeros((longest, n_sent, n_labels), dtype=np.intp)
-    last = [0] * n_sent  # best label at each sentence's last token
-    ending: dict[int, list[int]] = {}
-    for s, n in enumerate(lengths):
-        ending.setdefault(n - 1, []).append(s)
-    best = grid[0]
-    for t in range(longest):
+    into = transitions.T.copy()  # (current, previous)
+    cand = np.empty((n_sent, n_labels, n_labels))
+    picked = np.empty((n_sent, n_labels), dtype=np.intp)
+    # Flat position of (sentence, current, previous 0) in `cand`.
+    row_base = (np.arange(n_sent * n_labels, dtype=np.intp) * n_labels).reshape(n_sent, n_labels)
+    final = np.empty((n_sent, n_labels))  # best scores at each sentence's last token
+    best = grid[0].copy()
+    running = n_sent
+    for t in range(1, longest):
+        still = running
+        while sorted_lens[still - 1] <= t:
+            still -= 1
+        if still < running:
+            final[still:running] = best[still:running]
+            running = still
+        c = cand[:running]
+        np.add(best[:running, None, :], into, out=c)
+        b = back[t, :running]
+        c.argmax(axis=2, out=b)
+        p = picked[:running]
+        np.add(b, row_base[:running], out=p)
+        best = c.take(p)
+        best += grid[t, :running]
+    final[:running] = best[:running]
+    # Back through the pointers, all sentences side by side again: a
+    # sentence joins at its own last token with its best final label.
+    cur = final.argmax(axis=1)
+    path = np.empty((longest, n_sent), dtype=np.intp)
+    rows = np.arange(n_sent)
+    running = 0
+    for t in range(longest - 1, -1, -1):
+        while running < n_sent and sorted_lens[running] > t:
+            running += 1
+        now = cur[:running]
+        path[t, :running] = now
         if t:
-            cand = best[:, :, None] + transitions  # (sentence, previous, current)
-            back[t] = cand.argmax(axis=1)
-            best = cand.max(axis=1)
-            best += grid[t]
-        done = ending.get(t)
-        if done is not None:
-            for s, y in zip(done, best[done].argmax(axis=1).tolist(), strict=True):
-                last[s] = y
-    out: list[int] = []
-    for s, n in enumerate(lengths):
-        pointers = back[:n, s].tolist()
-        path = [0] * n
-        cur = last[s]
-        for t in range(n - 1, 0, -1):
-            path[t] = cur
-            cur = pointers[t][cur]
-        path[0] = cur
-        out.extend(path)
-    return out
+            now[:] = back[t, rows[:running], now]
+    # Row r of path.T is the sentence of rank r; keep each one's own tokens.
+    return path.T[rank][np.arange(longest) < lens[:, None]].tolist()
