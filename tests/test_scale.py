@@ -105,6 +105,32 @@ def test_encoded_results_in_the_pool_equal_the_objects():
     assert sum(ok for ok, _ in got) == 16
 
 
+def test_one_worker_freezes_the_loaded_state_once_after_the_first_article():
+    # In a fresh interpreter: freezing is once per process.
+    code = """
+import gc, json
+from hadath.batch import process
+from hadath.readers import Article
+from tests.test_scale import ARABIC
+calls = []
+freeze = gc.freeze
+gc.freeze = lambda: (calls.append(1), freeze())
+items = [Article(text=ARABIC, id=str(i), origin=f"x:{i}") for i in range(3)]
+seen = []
+for out in process(items, workers=1):
+    assert "error" not in out
+    seen.append([len(calls), gc.get_freeze_count()])
+list(process(items[:2], workers=1))
+print(json.dumps({"seen": seen, "calls": len(calls)}))
+"""
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         cwd=Path(__file__).parent.parent, check=True)
+    got = json.loads(run.stdout)
+    assert got["seen"][0] == [0, 0]
+    assert all(calls == 1 and frozen > 10_000 for calls, frozen in got["seen"][1:])
+    assert got["calls"] == 1  # not again for the second stream
+
+
 def test_bench_runs_on_a_small_sample(tmp_path):
     from hadath.scale.bench import format_report, run_bench
 
