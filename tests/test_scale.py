@@ -156,6 +156,23 @@ def test_bench_warms_on_other_articles(tmp_path):
     assert "after 2 other articles untimed" in format_report(rep)
 
 
+def test_bench_scaling_rounds_pair_each_speedup_with_its_own_round(tmp_path):
+    from hadath.scale.bench import format_report, run_bench
+
+    path = _jsonl(tmp_path / "in.jsonl", [{"id": str(i), "title": "هجوم", "text": ARABIC + f" ({i})"}
+                                          for i in range(20)], gz=False)
+    rep = run_bench(str(path), limit=20, workers=[1, 2], cold_runs=0, stages=False, rounds=2)
+    rows = rep["scaling"]["rows"]
+    assert [(r["round"], r["workers"], r["articles"]) for r in rows] == [
+        (1, 1, 20), (1, 2, 20), (2, 1, 20), (2, 2, 20)]
+    for r in rows:
+        one = next(x for x in rows if x["round"] == r["round"] and x["workers"] == 1)
+        assert r["speedup"] == pytest.approx(r["articles_per_s"] / one["articles_per_s"])
+    two = next(x for x in rep["scaling"]["summary"] if x["workers"] == 2)
+    assert two["median_speedup"] == pytest.approx((rows[1]["speedup"] + rows[3]["speedup"]) / 2)
+    assert "median of 2 rounds,   2 worker(s)" in format_report(rep)
+
+
 # -- Dask LocalCluster ------------------------------------------------------------
 
 

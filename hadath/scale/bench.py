@@ -207,14 +207,18 @@ def _timed_pool(items: list[Item], n: int, reference_date: str | None,
 
 
 def scaling(items: list[Item], workers: list[int], reference_date: str | None = None,
-            batch_size: int | None = None, warm_items: list[Item] | None = None
-            ) -> dict[str, Any]:
+            batch_size: int | None = None, warm_items: list[Item] | None = None,
+            rounds: int = 1) -> dict[str, Any]:
     """Wall seconds of `hadath.batch.process_encoded` with each number of workers.
 
     Each worker count runs in a process forked from this one, so every run
     starts from the same state: models loaded and the per-word caches as
     the warm-up articles (if any) left them, none of them warmed by an
-    earlier timed run over the same articles.
+    earlier timed run over the same articles.  With `rounds` > 1 the worker
+    counts are run in turn that many times and each speed-up is taken
+    against the one-worker run of its own round: a virtual machine's speed
+    drifts by up to 2x over tens of seconds, which one round cannot tell
+    from scaling.
     """
     import multiprocessing
 
@@ -226,28 +230,38 @@ def scaling(items: list[Item], workers: list[int], reference_date: str | None = 
     ctx = multiprocessing.get_context("fork")
     rows = []
     peak_children = 0.0
+    for r in range(rounds):
+        for n in workers:
+            load_before = os.getloadavg()[0]
+            receive, send = ctx.Pipe(duplex=False)
+            child = ctx.Process(target=_timed_pool,
+                                args=(items, n, reference_date, batch_size or BATCH_SIZE, send))
+            child.start()
+            count, wall, cpu, peak = receive.recv()
+            child.join()
+            peak_children = max(peak_children, peak)
+            rows.append({"round": r + 1, "workers": n, "articles": count, "wall_s": wall,
+                         "cpu_s": cpu, "articles_per_s": count / wall if wall else 0.0,
+                         "load_avg_before": load_before})
+    for r in range(1, rounds + 1):
+        mine = [x for x in rows if x["round"] == r]
+        one = next((x for x in mine if x["workers"] == 1), None)
+        for x in mine:
+            x["speedup"] = x["articles_per_s"] / one["articles_per_s"] if one else None
+            # The speed-up N idle cores would give if the only loss were the
+            # extra CPU the pool spends (pickling, the parent's reading and
+            # writing); the tail of the last batches is not counted.
+            x["cpu_bound_speedup"] = (x["workers"] * one["cpu_s"] / x["cpu_s"]
+                                      if one and x["cpu_s"] else None)
+    summary = []
     for n in workers:
-        load_before = os.getloadavg()[0]
-        receive, send = ctx.Pipe(duplex=False)
-        child = ctx.Process(target=_timed_pool,
-                            args=(items, n, reference_date, batch_size or BATCH_SIZE, send))
-        child.start()
-        count, wall, cpu, peak = receive.recv()
-        child.join()
-        peak_children = max(peak_children, peak)
-        rows.append({"workers": n, "articles": count, "wall_s": wall, "cpu_s": cpu,
-                     "articles_per_s": count / wall if wall else 0.0,
-                     "load_avg_before": load_before})
-    one = next((r for r in rows if r["workers"] == 1), None)
-    for r in rows:
-        r["speedup"] = r["articles_per_s"] / one["articles_per_s"] if one else None
-        # The speed-up N idle cores would give if the only loss were the
-        # extra CPU the pool spends (pickling, the parent's reading and
-        # writing); the tail of the last batches is not counted.
-        r["cpu_bound_speedup"] = (r["workers"] * one["cpu_s"] / r["cpu_s"]
-                                  if one and r["cpu_s"] else None)
-    return {"rows": rows, "peak_rss_children_mb": peak_children,
-            "cores": os.cpu_count()}
+        mine = [x for x in rows if x["workers"] == n]
+        ups = [x["speedup"] for x in mine if x["speedup"] is not None]
+        summary.append({"workers": n,
+                        "median_articles_per_s": statistics.median(x["articles_per_s"] for x in mine),
+                        "median_speedup": statistics.median(ups) if ups else None})
+    return {"rows": rows, "rounds": rounds, "summary": summary,
+            "peak_rss_children_mb": peak_children, "cores": os.cpu_count()}
 
 
 def profile(items: list[Item], top: int = 25, reference_date: str | None = None) -> str:
@@ -320,13 +334,20 @@ def format_report(rep: dict[str, Any]) -> str:
     sc = rep.get("scaling")
     if sc:
         lines.append("workers (hadath extract's pool, hadath.batch.process_encoded; wall time, models preloaded, each run forked from one warm state):")
+        rounds = sc.get("rounds", 1)
         for row in sc["rows"]:
             speedup = f"{row['speedup']:.2f}x" if row["speedup"] else "n/a"
             ceiling = f"{row['cpu_bound_speedup']:.2f}x" if row["cpu_bound_speedup"] else "n/a"
-            lines.append(f"  {row['workers']:>3} worker(s): {row['articles_per_s']:7.1f} articles/s  "
+            turn = f"round {row['round']}, " if rounds > 1 else ""
+            lines.append(f"  {turn}{row['workers']:>3} worker(s): {row['articles_per_s']:7.1f} articles/s  "
                          f"speed-up {speedup}  (load average before: "
                          f"{row['load_avg_before']:.2f}); CPU {row['cpu_s']:.1f} s, "
                          f"CPU-bound speed-up {ceiling}")
+        if rounds > 1:
+            for row in sc["summary"]:
+                up = f"{row['median_speedup']:.2f}x" if row["median_speedup"] else "n/a"
+                lines.append(f"  median of {rounds} rounds, {row['workers']:>3} worker(s): "
+                             f"{row['median_articles_per_s']:7.1f} articles/s, speed-up {up}")
         lines.append(f"  peak memory of a worker process: {sc['peak_rss_children_mb']:.0f} MB")
     if rep.get("profile"):
         lines.append("profile (top functions by own time):")
@@ -336,7 +357,8 @@ def format_report(rep: dict[str, Any]) -> str:
 
 def run_bench(path: str, limit: int | None = 300, workers: list[int] | None = None,
               cold_runs: int = 3, stages: bool = True, profile_top: int = 0,
-              reference_date: str | None = None, warm: int = 0) -> dict[str, Any]:
+              reference_date: str | None = None, warm: int = 0,
+              rounds: int = 1) -> dict[str, Any]:
     items = load(path, (limit + warm) if limit and warm else limit)
     warm_items: list[Item] = []
     if limit and warm and len(items) > limit:
@@ -361,7 +383,7 @@ def run_bench(path: str, limit: int | None = 300, workers: list[int] | None = No
     if workers:
         # per_stage has run the warm-up articles already, if it ran.
         rep["scaling"] = scaling(items, workers, reference_date,
-                                 warm_items=None if stages else warm_items)
+                                 warm_items=None if stages else warm_items, rounds=rounds)
     if profile_top:
         rep["profile"] = profile(items, profile_top, reference_date)
     rep["environment"]["load_avg_end"] = os.getloadavg()[0]

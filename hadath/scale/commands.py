@@ -25,7 +25,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
     path = args.input or default_input()
     rep = run_bench(path, limit=args.limit or None, workers=args.workers,
                     cold_runs=args.cold_runs, stages=not args.no_stages,
-                    profile_top=args.profile, warm=args.warm)
+                    profile_top=args.profile, warm=args.warm, rounds=args.rounds)
     print(format_report(rep))
     if args.json:
         with open(args.json, "wb") as fh:
@@ -42,6 +42,9 @@ def register(sub: Any) -> None:
     p.add_argument("--limit", type=int, default=300, help="articles to use (0: all; default 300)")
     p.add_argument("--workers", type=_workers_list, default=None, metavar="N,M,...",
                    help="also time the process pool with these worker counts, e.g. 1,2")
+    p.add_argument("--rounds", type=int, default=1, metavar="R",
+                   help="run the worker counts in turn R times; each speed-up is against its own "
+                        "round's one-worker run, and the medians are reported")
     p.add_argument("--cold-runs", type=int, default=3,
                    help="fresh `hadath extract` processes to time (0: skip)")
     p.add_argument("--warm", type=int, default=0, metavar="N",
