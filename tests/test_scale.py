@@ -144,6 +144,9 @@ def test_bench_runs_on_a_small_sample(tmp_path):
     assert {"entities.annotate", "times"} <= set(rep["stages"]["title_stages_ms"])  # title stages timed too
     assert "articles per CPU second" in format_report(rep)
     assert rep["stages"]["warm_articles"] == 0 and "cold caches" in format_report(rep)
+    host = rep["stages"]["host"]  # one window (3 articles, fewer than PROBE_EVERY), and fast
+    assert (host["windows"], host["fast_windows"], host["fast_articles"]) == (1, 1, 3)
+    assert host["fast_articles_per_cpu_s"] == pytest.approx(3 / rep["stages"]["cpu_s"], rel=0.01)
 
 
 def test_bench_warms_on_other_articles(tmp_path):
