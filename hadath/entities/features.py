@@ -208,6 +208,7 @@ class EmissionScorer:
         # Per slot: (base, pairs whose first word has this base, or None).
         self._slot_info: list[tuple[str, dict[str, list[int | None]] | None]] = []
         self._table = np.zeros((max_words, 5, state.shape[1]))
+        self._lookup, self._weights, self._group = self._word_attributes()
         self._bos = self._scores(["BOS"])
         self._eos = self._scores(["EOS"])
 
@@ -227,28 +228,68 @@ class EmissionScorer:
             self._add(new)
         return [slots[w] for w in words]
 
+    def _word_attributes(self) -> tuple[dict[str, int], np.ndarray, np.ndarray]:
+        """Attribute -> row of a weight matrix, and the slot row (`_OWN`, `_AT`) each adds to.
+
+        What a word type brings is looked up here once per attribute, in one
+        pass: an own attribute's row already holds its domain copy's weights
+        added in (the copy is the same string with "A|" in front), and the
+        offset a neighbour's attribute is lent at is read off its prefix
+        ("-2", "-1", "1", "2"; own attributes start with a letter).
+        Attributes of the other domain, and those that join words (pairs,
+        phrase marks: added per token in `scores`), are never looked up.
+        """
+        index, state = self.index, self.state
+        own = self._OWN
+        before = {"-2": self._AT[-2], "-1": self._AT[-1]}  # by the first two characters
+        after = {"1": self._AT[1], "2": self._AT[2]}  # by the first character
+        names = [a for a in index if a[1:2] != "|"]  # not a domain copy
+        copy = f"{self.domain}|"
+        copies = ({a[len(copy):]: r for a, r in index.items() if a.startswith(copy)}
+                  if self.domain else {})
+        group = [before.get(a[:2]) or after.get(a[:1], own) for a in names]
+        matrix = state[[index[a] for a in names]]
+        lookup = {a: i for i, a in enumerate(names)}
+        pairs = [(i, c) for a, c in copies.items()
+                 if (i := lookup.get(a)) is not None and group[i] == own]
+        if pairs:
+            matrix[[i for i, _ in pairs]] += state[[c for _, c in pairs]]
+        alone = [(a, c) for a, c in copies.items() if a not in lookup]  # in this domain only
+        if alone:
+            for a, _ in alone:
+                lookup[a] = len(group)
+                group.append(own)
+            matrix = np.concatenate([matrix, state[[c for _, c in alone]]])
+        return lookup, matrix, np.array(group, dtype=np.intp)
+
     def _add(self, words: list[str]) -> None:
         """Give each word a slot and its five score vectors, summed in one pass."""
-        get = self.index.get
-        targets: list[int] = []  # row of the flat table (slot * 5 + k) per attribute
-        rows: list[int] = []
+        get = self._lookup.get
+        hits: list[int] = []  # row of `_weights` per attribute found, word after word
+        counts: list[int] = []
         first = len(self._slots)
         for n, w in enumerate(words):
             # The uncached function: the table holds the summed scores.
             own, ctx = word_features.__wrapped__(w)
-            if self.domain:
-                own = own + [self.domain + "|" + x for x in own]
-            base = (first + n) * 5
-            for k, attrs in ((self._OWN, own), *((k, ctx[o]) for o, k in self._AT.items())):
-                found = [r for a in attrs if (r := get(a)) is not None]
-                rows += found
-                targets += [base + k] * len(found)
+            # In slot-row order (own, then offsets -2, -1, 1, 2), so that the
+            # targets below come out sorted.
+            found = [r for a in (*own, *ctx[-2], *ctx[-1], *ctx[1], *ctx[2])
+                     if (r := get(a)) is not None]
+            hits += found
+            counts.append(len(found))
             b = split_article(w)[1]
             self._slots[w] = first + n
             self._slot_info.append((b, self._pairs.get(b)))
         flat = self._table.reshape(-1, self.state.shape[1])
         flat[first * 5:(first + len(words)) * 5] = 0.0
-        np.add.at(flat, np.array(targets, dtype=np.intp), self.state[rows])
+        if not hits:
+            return
+        rows = np.array(hits, dtype=np.intp)
+        slot_rows = np.arange(first * 5, (first + len(words)) * 5, 5, dtype=np.intp)
+        targets = np.repeat(slot_rows, counts) + self._group[rows]
+        # Sorted targets: each run of equal ones is summed by one reduceat.
+        runs = np.flatnonzero(np.concatenate(([True], targets[1:] != targets[:-1])))
+        flat[targets[runs]] = np.add.reduceat(self._weights[rows], runs, axis=0)
 
     def scores(self, sentences: Sequence[Sequence[str]]) -> np.ndarray:
         """(tokens, labels) state scores of the sentences, one after another."""
