@@ -66,6 +66,18 @@ def test_tripoli_from_context() -> None:
     assert found("في العاصمة الليبية طرابلس")[0][:2] == ("طرابلس", "LY")
 
 
+def test_a_city_named_with_madina_is_any_town_of_that_name() -> None:
+    # GeoNames names Zanzibar "مدينة زنجبار"; that longest name must not hide
+    # Zinjibar, capital of Abyan.
+    assert found("اندلعت اشتباكات في مدينة زنجبار اليمنية")[0][:2] == ("مدينة زنجبار", "YE")
+    assert found("استعادت المقاومة مدينة زنجبار عاصمة محافظة أبين")[0][:2] == (
+        "مدينة زنجبار", "YE")
+    assert found("وصل السياح الى مدينة زنجبار في تنزانيا")[0][:2] == ("مدينة زنجبار", "TZ")
+    assert found("انفجار في مدينة الكويت")[0][1:] == ("KW", "city")
+    # Not when the name is also a common word ("العين": the eye, a spring).
+    assert found("طال القصف تجمعا للحوثيين في محطة للوقود شمال مدينة العين اليمنية") == []
+
+
 def test_amman_and_oman() -> None:
     assert found("وصل الوزير إلى عمان عاصمة الأردن")[0][:3] == ("عمان", "JO", "city")
     assert found("زار الوزير سلطنة عمان")[0][1:] == ("OM", "country")

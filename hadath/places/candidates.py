@@ -207,6 +207,28 @@ def _blocked(tokens: list[Token], i: int, j: int) -> bool:
     return False
 
 
+_SETTLEMENT_CUES = frozenset({"مدينه", "بلده", "قريه"})
+
+
+def _readings_of(gaz: Gazetteer, key: str) -> tuple[Place, ...]:
+    """The places a name may be; "مدينة X" may also be any town named X.
+
+    GeoNames gives some towns a name with "مدينة" ("مدينة زنجبار" is
+    Zanzibar's), and as the longest name it would hide the other towns named
+    X ("مدينة زنجبار اليمنية" is Zinjibar).  Context and qualifiers choose.
+    Not when X is also a common word: "مدينة العين" in Yemen is no town that
+    happens to be called "العين" (the eye, a spring).
+    """
+    places = gaz.lookup(key)
+    head, _, rest = key.partition(" ")
+    if (head in _SETTLEMENT_CUES and " " not in rest and rest in gaz.keys
+            and rest not in stop_keys() and rest not in common_keys()):
+        known = {p.id for p in places}
+        places += tuple(p for p in gaz.lookup(rest)
+                        if p.feature in ("city", "district") and p.id not in known)
+    return places
+
+
 def find_candidates(doc: Document, gaz: Gazetteer) -> list[Candidate]:
     """Longest gazetteer names, left to right, without overlaps."""
     tokens = doc.tokens
@@ -263,7 +285,7 @@ def find_candidates(doc: Document, gaz: Gazetteer) -> list[Candidate]:
             i = j
             continue
         start = _clitic_cut(doc, tok, reading)
-        cand = Candidate(i, j, start, tokens[j - 1].end, key, gaz.lookup(key))
+        cand = Candidate(i, j, start, tokens[j - 1].end, key, _readings_of(gaz, key))
         prefix = tok.norm[: len(tok.norm) - len(reading)] if tok.norm.endswith(reading) else ""
         cand.clitic = bool(prefix.removesuffix("ال").removesuffix("ل")) or prefix == "ل"
         cand.article = prefix.endswith("ال") or prefix.endswith("لل")
