@@ -78,6 +78,23 @@ def test_a_city_named_with_madina_is_any_town_of_that_name() -> None:
     assert found("طال القصف تجمعا للحوثيين في محطة للوقود شمال مدينة العين اليمنية") == []
 
 
+def test_accords_named_after_towns_are_not_places() -> None:
+    assert found("يصادق مجلس الامن على اتفاق فيينا ويحث على تطبيقه") == []
+    assert found("تسير الاتصالات بهدف العودة إلى بيان جنيف") == []
+    assert found("وشدد على التمسك باتفاق الطائف") == []
+    # The countries or towns that made it are places; so is a conference's town.
+    assert [p[:2] for p in found("الجزم بتفاصيل اتفاق واشنطن وطهران")] == [
+        ("واشنطن", "US"), ("طهران", "IR")]
+    assert found("وشارك الوزير في مؤتمر ميونخ للأمن")[0][:2] == ("ميونخ", "DE")
+    assert found("دعا إلى احترام اتفاق اليمن")[0][1:] == ("YE", "country")
+
+
+def test_on_the_level_is_not_upper_egypt() -> None:
+    assert found("تعاون البلدين على الصعيد الاقتصادي") == []
+    assert found("وعلى الصعيدين السياسي والعسكري تواصلت الاتصالات") == []
+    assert found("انتشرت قوات الأمن في قرى الصعيد")[0][:3] == ("الصعيد", "EG", "region")
+
+
 def test_amman_and_oman() -> None:
     assert found("وصل الوزير إلى عمان عاصمة الأردن")[0][:3] == ("عمان", "JO", "city")
     assert found("زار الوزير سلطنة عمان")[0][1:] == ("OM", "country")

@@ -59,6 +59,7 @@ class Candidate:
     article: bool = False  # the first word carries the article in the text
     coordinated: bool = False  # joined by و to the place before it
     sea: bool = False  # "بحر اليابان": names a sea, not the place
+    accord: bool = False  # "اتفاق فيينا": names an accord, not the town
     head: bool = False  # "قصر الحسينية": part of a building's or street's name
     person_like: bool = False  # starts like a person's name ("الشيخ مقصود")
     nisba_qualifier: bool = False  # the qualifier is an adjective ("طرابلس الليبية")
@@ -369,6 +370,7 @@ def gather_evidence(doc: Document, cands: list[Candidate]) -> None:
             if is_cue(prev, "direction"):
                 c.strong = True
             c.sea = is_cue(prev, "sea")
+            c.accord = is_cue(prev, "accord") and not prev.prefix.endswith("ال")
             c.head = is_cue(prev, "head")
             # ("شرم الشيخ والغردقة": الشيخ ends a place name, it is no title.)
             if " " not in c.key and c.i - 1 not in ends and (

@@ -162,7 +162,7 @@ def _haversine(a: Place, b: Place) -> float:
 def _accept(c: Candidate, p: Place, ctx: Counter) -> bool:
     """Is reading `p` of candidate `c` well enough supported to report?"""
     in_context = ctx.get(p.country, 0) > 0
-    if c.sea:
+    if c.sea or (c.accord and not c.partners and p.feature in ("city", "district")):
         return False
     if c.head and not c.strong and p.population < BIG_TOWN and p.feature in ("city", "district"):
         return False
