@@ -235,6 +235,40 @@ def test_viterbi_finds_the_best_path_of_each_sentence():
     assert viterbi(np.zeros((0, n_labels)), [], trans) == []
 
 
+def test_viterbi_decodes_each_sentence_as_alone_whatever_the_batch():
+    # Sentences of many lengths side by side (the longest-first order and
+    # the shrinking batch), with ties (rounded scores; crfsuite keeps the
+    # lower label), against a plain one-sentence Viterbi.
+    from hadath.entities.crf import viterbi
+
+    def alone(scores, trans):
+        best = list(scores[0])
+        back = []
+        for row in scores[1:]:
+            ptr = [max(range(len(best)), key=lambda i, y=y: (best[i] + trans[i][y], -i))
+                   for y in range(len(best))]
+            best = [best[ptr[y]] + trans[ptr[y]][y] + row[y] for y in range(len(best))]
+            back.append(ptr)
+        y = max(range(len(best)), key=lambda i: (best[i], -i))
+        path = [y]
+        for ptr in reversed(back):
+            y = ptr[y]
+            path.append(y)
+        return path[::-1]
+
+    rng = np.random.default_rng(11)
+    for _ in range(40):
+        n_labels = int(rng.integers(2, 6))
+        trans = rng.normal(size=(n_labels, n_labels)).round(1)
+        lengths = [int(x) for x in rng.integers(1, 25, size=int(rng.integers(1, 12)))]
+        scores = rng.normal(size=(sum(lengths), n_labels)).round(1)
+        expected, k = [], 0
+        for n in lengths:
+            expected += alone(scores[k:k + n].tolist(), trans.tolist())
+            k += n
+        assert viterbi(scores, lengths, trans) == expected
+
+
 def test_long_documents_and_sentences_are_tagged_in_pieces():
     from hadath.entities import tagger as tg
 
