@@ -233,7 +233,8 @@ class EmissionScorer:
 
         What a word type brings is looked up here once per attribute, in one
         pass: an own attribute's row already holds its domain copy's weights
-        added in (the copy is the same string with "A|" in front), and the
+        added in (the copy is the same string after the domain's letter and
+        "|": "A|w=..." for news), and the
         offset a neighbour's attribute is lent at is read off its prefix
         ("-2", "-1", "1", "2"; own attributes start with a letter).
         Attributes of the other domain, and those that join words (pairs,
