@@ -95,6 +95,24 @@ def test_on_the_level_is_not_upper_egypt() -> None:
     assert found("انتشرت قوات الأمن في قرى الصعيد")[0][:3] == ("الصعيد", "EG", "region")
 
 
+def test_governorates_in_a_list_and_after_a_governor() -> None:
+    got = found("تمتد سيطرة التنظيم إلى محافظات دمشق، ريف دمشق، حمص وحماة")
+    assert [(t, f) for t, _, f in got] == [
+        ("دمشق", "admin1"), ("ريف دمشق", "admin1"), ("حمص", "admin1"), ("حماة", "admin1")]
+    assert [f for _, _, f in found("في محافظتي حمص وحماة")] == ["admin1", "admin1"]
+    assert found("استقبل العبادي محافظ صلاح الدين رائد الجبوري") == [
+        ("صلاح الدين", "IQ", "admin1")]
+    # A town after "مدينة", and towns joined without such a noun, stay towns.
+    assert found("قصف الطيران مدينة حمص")[0][2] == "city"
+    assert [f for _, _, f in found("قصفت الطائرات حمص وحماة")] == ["city", "city"]
+
+
+def test_a_nisba_after_a_place_of_its_country_qualifies_it() -> None:
+    assert found("اجتماع في مدينة جدة السعودية قبل أيام") == [("جدة", "SA", "city")]
+    assert found("في منطقة أعزاز السورية") == [("أعزاز", "SY", "city")]
+    assert [c for _, c, _ in found("زار جدة والسعودية")] == ["SA", "SA"]
+
+
 def test_amman_and_oman() -> None:
     assert found("وصل الوزير إلى عمان عاصمة الأردن")[0][:3] == ("عمان", "JO", "city")
     assert found("زار الوزير سلطنة عمان")[0][1:] == ("OM", "country")

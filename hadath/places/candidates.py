@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from hadath.document import Document, Token
-from hadath.places.gazetteer import Gazetteer, Place
+from hadath.places.gazetteer import Gazetteer, Place, gazetteer
 from hadath.places.lexicon import (
     common_keys,
     cues,
@@ -60,6 +60,7 @@ class Candidate:
     coordinated: bool = False  # joined by و to the place before it
     sea: bool = False  # "بحر اليابان": names a sea, not the place
     accord: bool = False  # "اتفاق فيينا": names an accord, not the town
+    region_list: bool = False  # "محافظات دمشق وحلب": a list of first-level regions
     head: bool = False  # "قصر الحسينية": part of a building's or street's name
     person_like: bool = False  # starts like a person's name ("الشيخ مقصود")
     nisba_qualifier: bool = False  # the qualifier is an adjective ("طرابلس الليبية")
@@ -184,6 +185,18 @@ def _is_adjective(tokens: list[Token], i: int) -> bool:
             and prev.prefix.endswith("ال"))
 
 
+def _qualifies_place_before(out: list[Candidate], tokens: list[Token], i: int) -> bool:
+    """Is token i a nisba adjective right after a place of its own country?
+
+    "مدينة جدة السعودية": the Saudi city of Jeddah, not Jeddah and Saudi
+    Arabia ("السعودية" is also the everyday name of the country).
+    """
+    if not out or out[-1].j != i or tokens[i].prefix != "ال":
+        return False
+    code = country_for(tokens[i].norm)
+    return code is not None and any(p.country == code for p in out[-1].places)
+
+
 def _continues(tokens: list[Token], j: int) -> bool:
     """Does a name go on at token j (a plain word, no cue, no adjective)?"""
     if j >= len(tokens) or not tokens[j].is_word or tokens[j].sentence != tokens[j - 1].sentence:
@@ -209,6 +222,26 @@ def _blocked(tokens: list[Token], i: int, j: int) -> bool:
 
 
 _SETTLEMENT_CUES = frozenset({"مدينه", "بلده", "قريه"})
+# Nouns for a first-level region before its name; after the plural or dual
+# ones, every name of the list that follows is a region too.
+_REGION_LIST_CUES = frozenset({"محافظات", "محافظتي", "محافظتا", "ولايات", "ولايتي", "ولايتا"})
+_REGION_CUES = frozenset({"محافظه", "محافظ", "ولايه", "اقليم"}) | _REGION_LIST_CUES
+_REGION_HEADS = ("محافظه", "ولايه", "اقليم")  # as gazetteer keys: "محافظه حمص"
+_LIST_COMMAS = frozenset({"،", ","})
+
+
+def _add_regions(c: Candidate) -> None:
+    """Add the first-level regions named like the candidate's town.
+
+    The gazetteer names a region with its head noun ("محافظه حمص"); after
+    "محافظات" or "محافظتي" the bare name ("حمص") stands for it.
+    """
+    if c.key.split(" ", 1)[0] in _REGION_HEADS:
+        return
+    gaz = gazetteer()
+    known = {p.id for p in c.places}
+    c.places += tuple(p for head in _REGION_HEADS for p in gaz.lookup(f"{head} {c.key}")
+                      if p.feature == "admin1" and p.id not in known)
 
 
 def _readings_of(gaz: Gazetteer, key: str) -> tuple[Place, ...]:
@@ -267,7 +300,8 @@ def find_candidates(doc: Document, gaz: Gazetteer) -> list[Candidate]:
             if after is not None and after[0] > j:
                 i += 1
                 continue
-        if (key in never_keys() and not after_cue) or (j == i + 1 and _is_adjective(tokens, i)):
+        if (key in never_keys() and not after_cue) or (j == i + 1 and (
+                _is_adjective(tokens, i) or _qualifies_place_before(out, tokens, i))):
             i += 1
             continue
         if _blocked(tokens, i, j):
@@ -358,8 +392,10 @@ def gather_evidence(doc: Document, cands: list[Candidate]) -> None:
                 c.after_locative = not is_cue(prev, "capital")
                 base = split_article(prev.norm)[1]
                 c.cue = base
-                if base in ("محافظه", "ولايه", "اقليم", "محافظات", "ولايات"):
+                if base in _REGION_CUES:
                     c.prefer = "admin1"
+                    c.region_list = base in _REGION_LIST_CUES
+                    _add_regions(c)
                 elif base in ("مدينه", "بلده", "قريه", "عاصمه"):
                     c.prefer = "city"
             if is_cue(prev, "preposition"):
@@ -464,6 +500,15 @@ def gather_evidence(doc: Document, cands: list[Candidate]) -> None:
         if (c.qualifier_countries and any(p.country in c.qualifier_countries for p in c.places)
                 and (not c.common or c.direction_qualifier)):
             c.strong = True
+    # "محافظات دمشق وحلب، حمص": every name of the list is a region.
+    for prev_c, c in zip(cands, cands[1:], strict=False):
+        if prev_c.region_list and c.prefer is None and tokens[c.i].sentence == tokens[prev_c.i].sentence and (
+                (c.i == prev_c.j and tokens[c.i].norm.startswith("و"))
+                or (c.i == prev_c.j + 1 and tokens[prev_c.j].norm in _LIST_COMMAS)):
+            c.prefer = "admin1"
+            c.region_list = True
+            c.strong = c.strong or prev_c.strong
+            _add_regions(c)
     # "في الجهراء والأحمدي": a name joined by و to the place before it
     # shares that place's evidence.
     for prev_c, c in zip(cands, cands[1:], strict=False):
