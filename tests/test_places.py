@@ -111,6 +111,9 @@ def test_a_nisba_after_a_place_of_its_country_qualifies_it() -> None:
     assert found("اجتماع في مدينة جدة السعودية قبل أيام") == [("جدة", "SA", "city")]
     assert found("في منطقة أعزاز السورية") == [("أعزاز", "SY", "city")]
     assert [c for _, c, _ in found("زار جدة والسعودية")] == ["SA", "SA"]
+    # A feminine nisba after a masculine one does not agree with it.
+    assert found("زار الرئيس الإماراتي السعودية") == [("السعودية", "SA", "country")]
+    assert found("انتشرت القوات الأمريكية السعودية") == []
 
 
 def test_amman_and_oman() -> None:

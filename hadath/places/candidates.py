@@ -175,12 +175,15 @@ def _is_adjective(tokens: list[Token], i: int) -> bool:
     """Is token i a nisba adjective agreeing with the noun before it?
 
     "الحكومة السورية", "القوات السعودية": an adjective; "بقيادة السعودية",
-    "في السعودية": the country.
+    "في السعودية": the country.  A feminine form after a masculine nisba does
+    not agree with it: "زار الرئيس الإماراتي السعودية" visits the country.
     """
     tok = tokens[i]
     if country_for(tok.norm) is None or i == 0:
         return False
     prev = tokens[i - 1]
+    if tok.norm.endswith("يه") and prev.norm.endswith("ي") and country_for(prev.norm):
+        return False
     return (prev.is_word and prev.sentence == tok.sentence and tok.prefix.endswith("ال")
             and prev.prefix.endswith("ال"))
 
