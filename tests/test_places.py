@@ -116,6 +116,15 @@ def test_a_nisba_after_a_place_of_its_country_qualifies_it() -> None:
     assert found("انتشرت القوات الأمريكية السعودية") == []
 
 
+def test_towns_the_news_names_often_that_geonames_lacks() -> None:
+    # places.tsv: the most frequent names after بلدة/قرية/مدينة in the news
+    # corpus that the gazetteer lacked.
+    assert [c for _, c, _ in found("سقطت قذائف على بلدتي الفوعة وكفريا بريف إدلب")] == [
+        "SY", "SY", "SY"]
+    assert found("انطلقت السفن من ميناء شقرة في محافظة أبين")[0][:2] == ("شقرة", "YE")
+    assert found("هاجم مسلحون فندقا في بلدة سيفاري وسط مالي")[0][:2] == ("سيفاري", "ML")
+
+
 def test_amman_and_oman() -> None:
     assert found("وصل الوزير إلى عمان عاصمة الأردن")[0][:3] == ("عمان", "JO", "city")
     assert found("زار الوزير سلطنة عمان")[0][1:] == ("OM", "country")
