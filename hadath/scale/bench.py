@@ -19,7 +19,6 @@ comes from running the real pipeline over real articles:
 
 from __future__ import annotations
 
-import math
 import os
 import resource
 import statistics
@@ -300,17 +299,21 @@ PROBE_EVERY = 20  # articles between two readings of the host's speed
 FAST_HOST = 1.15  # a window is "fast" within this factor of the run's fastest probe
 
 
-def _probe_ms() -> float:
-    """CPU ms of a small fixed pure-Python workload (~2 ms): the host's speed now."""
+def _count_words_ms(words: list[str]) -> float:
+    """CPU ms of the fixed pure-Python workload that reads the host's speed."""
     c = time.thread_time()
     counts: dict[str, int] = {}
-    for i in range(20_000):
-        w = _PROBE_WORDS[i % 5000]
+    for w in words:
         counts[w] = counts.get(w, 0) + len(w.upper())
     return (time.thread_time() - c) * 1000
 
 
-_PROBE_WORDS = [f"w{i}" for i in range(5000)]
+def _probe_ms() -> float:
+    """The workload on 20,000 words (~2 ms): the host's speed now."""
+    return _count_words_ms(_PROBE_WORDS)
+
+
+_PROBE_WORDS = [f"w{i % 5000}" for i in range(20_000)]
 
 
 def _host_windows(windows: list[tuple[int, float, float]]) -> dict[str, Any]:
@@ -345,14 +348,7 @@ def reference_ms() -> float:
     measurements, tells a slow spell from a slow change.
     """
     words = [f"w{i % 5000}" for i in range(200_000)]
-    best = math.inf
-    for _ in range(3):
-        c = time.process_time()
-        counts: dict[str, int] = {}
-        for w in words:
-            counts[w] = counts.get(w, 0) + len(w.upper())
-        best = min(best, time.process_time() - c)
-    return best * 1000
+    return min(_count_words_ms(words) for _ in range(3))
 
 
 def format_report(rep: dict[str, Any]) -> str:
