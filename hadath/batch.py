@@ -14,11 +14,9 @@ import os
 import re
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
 from functools import cache
 from itertools import chain, islice
-from multiprocessing import get_context
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import orjson
 
@@ -29,6 +27,9 @@ MAX_TEXT_CHARS = 2_000_000
 MIN_ARABIC_SHARE = 0.3
 BATCH_SIZE = 16
 T = TypeVar("T")
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
 
 # Counting letters with C-level regex scans over runs, instead of a Python
 # loop over every character, takes the check from ~3 ms to ~1 ms an article.
@@ -218,6 +219,10 @@ def _ordered(items: Iterable[Item], workers: int, batch_size: int,
         return
     _warm_up()
     max_in_flight = workers * 4
+    # Imported here: a one-article call never needs them (~20 ms of start-up).
+    from concurrent.futures import ProcessPoolExecutor
+    from multiprocessing import get_context
+
     pending: deque[Future[list[T]]] = deque()
     with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("fork")) as pool:
         for batch in _batches(chain(head, iterator), batch_size):
