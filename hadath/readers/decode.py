@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import codecs
 
-from charset_normalizer import from_bytes
-
 
 class DecodeError(ValueError):
     """The bytes are not text hadath can read."""
@@ -115,6 +113,9 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
             return text, "windows-1256"
     except UnicodeDecodeError:
         pass
+    # Imported here: UTF-8 and windows-1256 cover nearly all input (~9 ms of start-up).
+    from charset_normalizer import from_bytes
+
     best = from_bytes(data[:200000]).best()
     if best is None or best.encoding is None:
         raise DecodeError("undecodable bytes: no text encoding fits")
