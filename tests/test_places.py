@@ -125,6 +125,14 @@ def test_towns_the_news_names_often_that_geonames_lacks() -> None:
     assert found("هاجم مسلحون فندقا في بلدة سيفاري وسط مالي")[0][:2] == ("سيفاري", "ML")
 
 
+def test_a_country_named_without_the_article_is_not_named_with_it() -> None:
+    assert found("قدمت الحكومة الدعم المالي للمشروع") == []
+    assert found("من بلدة عين العرب السورية الحدودية")[0][:2] == ("عين العرب", "SY")
+    assert len(found("من بلدة عين العرب السورية الحدودية")) == 1
+    assert found("نشرت فرنسا قوات في شمال مالي")[1][:2] == ("مالي", "ML")
+    assert found("اشتباكات في العراق")[0][:2] == ("العراق", "IQ")
+
+
 def test_amman_and_oman() -> None:
     assert found("وصل الوزير إلى عمان عاصمة الأردن")[0][:3] == ("عمان", "JO", "city")
     assert found("زار الوزير سلطنة عمان")[0][1:] == ("OM", "country")

@@ -173,6 +173,10 @@ def _accept(c: Candidate, p: Place, ctx: Counter) -> bool:
     if not c.article and not p.bare_name:
         # "منصورة" (victorious) is not "المنصورة", "سعودية" not "السعودية".
         return False
+    if c.article and not p.article_name and p.feature == "country":
+        # A country named without the article is not named with it: "الدعم
+        # المالي" is financial support, not Mali.
+        return False
     if c.article and not p.article_name and " " not in c.key:
         # "الحمص" (chickpeas) is not "حمص" (Homs), when news writes the name
         # without the article far more often than with it.
