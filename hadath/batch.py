@@ -208,8 +208,7 @@ def _ordered(items: Iterable[Item], workers: int, batch_size: int,
     if workers <= 1:
         for item in items:
             yield from run_batch([item], *args)
-            if not _frozen:
-                freeze_long_lived()  # the first article has loaded the models
+            freeze_long_lived()  # the first article has loaded the models; once a process
         return
     iterator = iter(items)
     head = list(islice(iterator, batch_size + 1))

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 from bisect import bisect_left, bisect_right
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -242,9 +243,14 @@ def _add_regions(c: Candidate) -> None:
     if c.key.split(" ", 1)[0] in _REGION_HEADS:
         return
     gaz = gazetteer()
-    known = {p.id for p in c.places}
-    c.places += tuple(p for head in _REGION_HEADS for p in gaz.lookup(f"{head} {c.key}")
-                      if p.feature == "admin1" and p.id not in known)
+    c.places = _merged(c.places, (p for head in _REGION_HEADS
+                                  for p in gaz.lookup(f"{head} {c.key}") if p.feature == "admin1"))
+
+
+def _merged(places: tuple[Place, ...], more: Iterable[Place]) -> tuple[Place, ...]:
+    """`places` and those of `more` that are not among them already."""
+    known = {p.id for p in places}
+    return places + tuple(p for p in more if p.id not in known)
 
 
 def _readings_of(gaz: Gazetteer, key: str) -> tuple[Place, ...]:
@@ -260,9 +266,7 @@ def _readings_of(gaz: Gazetteer, key: str) -> tuple[Place, ...]:
     head, _, rest = key.partition(" ")
     if (head in _SETTLEMENT_CUES and " " not in rest and rest in gaz.keys
             and rest not in stop_keys() and rest not in common_keys()):
-        known = {p.id for p in places}
-        places += tuple(p for p in gaz.lookup(rest)
-                        if p.feature in ("city", "district") and p.id not in known)
+        places = _merged(places, (p for p in gaz.lookup(rest) if p.feature in ("city", "district")))
     return places
 
 
@@ -399,7 +403,7 @@ def gather_evidence(doc: Document, cands: list[Candidate]) -> None:
                     c.prefer = "admin1"
                     c.region_list = base in _REGION_LIST_CUES
                     _add_regions(c)
-                elif base in ("مدينه", "بلده", "قريه", "عاصمه"):
+                elif base in _SETTLEMENT_CUES or base == "عاصمه":
                     c.prefer = "city"
             if is_cue(prev, "preposition"):
                 c.weak = True
