@@ -33,8 +33,8 @@ def _stages() -> list[Stage]:
         tokenize,
         entities.annotate,
         times.annotate,
+        sources.annotate,  # before places: 'لـ«الرياض»' is the newspaper, not the city
         places.annotate,
-        sources.annotate,
         quotes.annotate,
         events.annotate,
     ]

@@ -210,3 +210,41 @@ def test_unknown_village_placed_by_qualifier() -> None:
     assert village["text"] == "عوكر" and village["approximate"] and village["precision"] == 2
     assert village["country"] == "LB" and town["name"] == "Beirut"
     assert [p["text"] for p in places("وقع الهجوم في الصباح شمال بغداد")] == ["بغداد"]
+
+
+def test_an_outlet_is_not_its_town() -> None:
+    # After an outlet head, the name is the outlet's.
+    assert found("على ما أعلنت وكالة الأناضول للأنباء الرسمية") == []
+    assert found("نقلت صحيفة واشنطن بوست عن مسؤولين") == []
+    # "المجلة" refers back to a magazine: what follows is no part of its name.
+    assert found("كانت المفاجأة اختيار المجلة للسعودية ضمن القائمة")[0][:2] == ("للسعودية", "SA")
+    # A newspaper the sources stage finds in the text ("told «Al-Riyadh»").
+    def full(text: str) -> list[str]:
+        from hadath.sources import annotate as sources
+
+        doc = Document(text)
+        run(doc, [normalise_stage, sentences, tokenize, sources, annotate])
+        return [p["text"] for p in doc.places]
+
+    assert full('وقالت مصادر محلية في المقاومة ل"الرياض" إن الحوثيين قصفوا عدن') == ["عدن"]
+    assert full("علمت «الرياض» أن الانقلابيين اختطفوا صحفيين") == []
+    # Quoted places stay places, with the cue before the quotation marks.
+    assert full("أكدت مصادر في محافظة أبين المتاخمة لـ«عدن» سيطرة المقاومة") == [
+        "محافظة أبين", "عدن"]
+    assert found("سيطر مسلحو القبائل في محافظة «مأرب» على موقعين")[0][1:] == ("YE", "admin1")
+
+
+def test_tanween_marks_a_common_word() -> None:
+    # "دوماً" (always), "آنفاً" (above) are adverbs, not Douma or Anfa.
+    assert found("الحكومة تقف دوماً مع كل الخطوات") == []
+    assert found("كما ذكرنا آنفًا في التقرير") == []
+    assert found("وصل الوفد إلى دوما في ريف دمشق")[0][:2] == ("دوما", "SY")
+
+
+def test_a_conjunction_is_not_split_off_a_word_news_writes_with_the_article() -> None:
+    # "فرقة" (a division) and "ورقة" (a sheet) are not Raqqa.
+    assert found("خطفت جبهة النصرة ثمانية من فرقة سورية مقاتلة") == []
+    assert found("قدم الوفد ورقة عمل إلى المؤتمر") == []
+    assert found("سيطر التنظيم على مدينة الرقة")[0][:2] == ("الرقة", "SY")
+    # After a preposition the name stands: "لجبيل" is Byblos, whatever الجبيل is.
+    assert found("لم تترك وسيلة لتعبر عن حبها لجبيل وجمهورها اللبناني")[0][:2] == ("جبيل", "LB")

@@ -13,6 +13,7 @@ adjective, the name of a sea or a building) is recorded for
 from __future__ import annotations
 
 import math
+import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -42,6 +43,11 @@ _QUALIFIER_WINDOW = 4
 _NAME_CUES = frozenset({"مدينه", "بلده", "قريه", "حي", "مخيم", "ناحيه", "قضاء", "مديريه"})
 
 
+# Tanween (ً ٌ ٍ) marks an indefinite word; place names are definite.
+_TANWEEN = re.compile("[\u064b-\u064d]")
+_OPENING_QUOTES = frozenset('«"“')
+_CLOSING_QUOTES = frozenset('»"”')
+
 @dataclass(slots=True)
 class Candidate:
     i: int  # first token
@@ -56,10 +62,12 @@ class Candidate:
     near: bool = False
     person: bool = False
     clitic: bool = False  # a preposition or conjunction was stripped off
+    conjunction: bool = False  # only و or ف was stripped off ("ورقة", "فرقة")
     adjectival: bool = False  # the word is also a nisba adjective (سورية)
     article: bool = False  # the first word carries the article in the text
     coordinated: bool = False  # joined by و to the place before it
     sea: bool = False  # "بحر اليابان": names a sea, not the place
+    outlet: bool = False  # "وكالة الأناضول", 'لـ«الرياض»': a news outlet's name
     accord: bool = False  # "اتفاق فيينا": names an accord, not the town
     region_list: bool = False  # "محافظات دمشق وحلب": a list of first-level regions
     head: bool = False  # "قصر الحسينية": part of a building's or street's name
@@ -327,9 +335,15 @@ def find_candidates(doc: Document, gaz: Gazetteer) -> list[Candidate]:
             i = j
             continue
         start = _clitic_cut(doc, tok, reading)
+        if _TANWEEN.search(doc.text, start, tokens[j - 1].end):
+            # "دوماً" (always) is an adverb: a name written with tanween is an
+            # indefinite common word, never a place's name.
+            i = j
+            continue
         cand = Candidate(i, j, start, tokens[j - 1].end, key, _readings_of(gaz, key))
         prefix = tok.norm[: len(tok.norm) - len(reading)] if tok.norm.endswith(reading) else ""
         cand.clitic = bool(prefix.removesuffix("ال").removesuffix("ل")) or prefix == "ل"
+        cand.conjunction = prefix in ("و", "ف")
         cand.article = prefix.endswith("ال") or prefix.endswith("لل")
         out.append(cand)
         i = j
@@ -366,6 +380,9 @@ def gather_evidence(doc: Document, cands: list[Candidate]) -> None:
     tokens = doc.tokens
     stop, common = stop_keys(), common_keys()
     ner_places, ner_people = _entity_spans(doc)
+    # Listed outlets only: an unlisted one is a guess from a head word, and
+    # "لقناة السويس" is the Suez Canal.
+    outlets = _Spans([(s["start"], s["end"]) for s in doc.sources if s.get("canonical")])
     by_start = {c.i: c for c in cands}
     ends = {c.j - 1 for c in cands}  # last tokens of names
     for c in cands:
@@ -387,8 +404,15 @@ def gather_evidence(doc: Document, cands: list[Candidate]) -> None:
             c.person = True
         # Before: a locative noun, a preposition, a person particle, and
         # "العاصمة الأردنية عمان" style qualifiers.
-        if c.i > 0 and tokens[c.i - 1].sentence == tokens[c.i].sentence:
-            prev = tokens[c.i - 1]
+        if outlets.contain(c.start, c.end):
+            c.outlet = True  # the sources stage read it as an outlet: 'لـ«الرياض»'
+        before = c.i - 1
+        quoted = (before > 0 and tokens[before].norm in _OPENING_QUOTES and c.j < len(tokens)
+                  and tokens[c.j].norm in _CLOSING_QUOTES)
+        if quoted:
+            before -= 1  # "محافظة «مأرب»": the cue stands before the quotation marks
+        if before >= 0 and tokens[before].sentence == tokens[c.i].sentence:
+            prev = tokens[before]
             # "مدينة صور", "العاصمة بغداد" introduce a name; the definite
             # "المنطقة دون" does not.
             # "شارع الثورة", "سجن بغداد": a street's or a building's name,
@@ -412,7 +436,10 @@ def gather_evidence(doc: Document, cands: list[Candidate]) -> None:
                 c.weak = True
             if is_cue(prev, "direction"):
                 c.strong = True
-            c.sea = is_cue(prev, "sea")
+            c.sea = is_cue(prev, "sea") and not quoted  # "عروس البحر «الحديدة»"
+            # ("اختيار المجلة للسعودية": the magazine chose Saudi Arabia.)
+            c.outlet = c.outlet or (is_cue(prev, "outlet") and not prev.prefix.endswith("ال")
+                                    and not c.clitic)
             c.accord = is_cue(prev, "accord") and not prev.prefix.endswith("ال")
             c.head = is_cue(prev, "head")
             # ("شرم الشيخ والغردقة": الشيخ ends a place name, it is no title.)

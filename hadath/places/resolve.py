@@ -162,7 +162,7 @@ def _haversine(a: Place, b: Place) -> float:
 def _accept(c: Candidate, p: Place, ctx: Counter) -> bool:
     """Is reading `p` of candidate `c` well enough supported to report?"""
     in_context = ctx.get(p.country, 0) > 0
-    if c.sea or (c.accord and not c.partners and p.feature in ("city", "district")):
+    if c.sea or c.outlet or (c.accord and not c.partners and p.feature in ("city", "district")):
         return False
     if c.head and not c.strong and p.population < BIG_TOWN and p.feature in ("city", "district"):
         return False
@@ -182,6 +182,13 @@ def _accept(c: Candidate, p: Place, ctx: Counter) -> bool:
         # without the article far more often than with it.
         bare, art = form_counts(c.key)
         if bare >= _MIN_FORMS and bare >= _FORM_SKEW * art:
+            return False
+    if c.conjunction and " " not in c.key:
+        # "فرقة" (a division) is no ف + "رقة" when news writes Raqqa with the
+        # article far more often than without it ("ورقة" is a sheet of paper).
+        # (Not after a preposition: "لجبيل" is Byblos, whatever الجبيل is.)
+        bare, art = form_counts(c.key)
+        if art >= _MIN_FORMS and art >= _FORM_SKEW * bare:
             return False
     if (c.clitic and not c.coordinated and " " not in c.key
             and (news_count(c.key) or 0) < _MIN_STANDALONE
@@ -272,7 +279,7 @@ def _unknown_homonym(c: Candidate) -> Place | None:
     text places against a town (or in a region) of a country where no reading
     of its name lies ("مدينة سبها جنوب طرابلس" is Sabha, however far).  It is
     a village the gazetteer lacks, placed at that town or region."""
-    if not c.after_locative or c.person or c.sea or any(
+    if not c.after_locative or c.person or c.sea or c.outlet or any(
             p.feature in ("country", "admin1", "region") for p in c.places):
         return None
     if c.qualifier_points:
