@@ -216,6 +216,8 @@ def test_an_outlet_is_not_its_town() -> None:
     # After an outlet head, the name is the outlet's.
     assert found("على ما أعلنت وكالة الأناضول للأنباء الرسمية") == []
     assert found("نقلت صحيفة واشنطن بوست عن مسؤولين") == []
+    # A country in an outlet's name is still that country.
+    assert found("قال مراسل تلفزيون الكويت إن الطرق مغلقة") == [("الكويت", "KW", "country")]
     # "المجلة" refers back to a magazine: what follows is no part of its name.
     assert found("كانت المفاجأة اختيار المجلة للسعودية ضمن القائمة")[0][:2] == ("للسعودية", "SA")
     # A newspaper the sources stage finds in the text ("told «Al-Riyadh»").

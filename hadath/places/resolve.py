@@ -162,7 +162,11 @@ def _haversine(a: Place, b: Place) -> float:
 def _accept(c: Candidate, p: Place, ctx: Counter) -> bool:
     """Is reading `p` of candidate `c` well enough supported to report?"""
     in_context = ctx.get(p.country, 0) > 0
-    if c.sea or c.outlet or (c.accord and not c.partners and p.feature in ("city", "district")):
+    if c.outlet and p.feature != "country":
+        # 'لـ«الرياض»', "وكالة الأناضول": the outlet, not the town; a country
+        # in the name ("تلفزيون الكويت") is still the outlet's country.
+        return False
+    if c.sea or (c.accord and not c.partners and p.feature in ("city", "district")):
         return False
     if c.head and not c.strong and p.population < BIG_TOWN and p.feature in ("city", "district"):
         return False
