@@ -29,6 +29,9 @@ def test_lexicons_load_and_verbs_expand():
     ("سقط ثلاثة قتلى في هجوم مسلح على حاجز للشرطة في الموصل أمس.", 3, None),
     ("أسفر القصف عن مقتل العشرات وإصابة المئات في حلب أمس.", 12, 100),
     ("وأصيب أكثر من 125 شخصا في الاشتباكات التي اندلعت في بغداد أمس.", None, 125),
+    # A quoted casualty word, and one figure read by two casualty words.
+    ("أسفرت الغارات الإسرائيلية على غزة أمس عن «استشهاد» 17 فلسطينيا.", 17, None),
+    ("أسفر الانفجار عن سقوط ستة قتلى في بغداد أمس.", 6, None),
 ])
 def test_casualty_figures(text, killed, injured):
     evs = [e for e in events(text) if e["type"] == "ASSAULT"]
@@ -223,3 +226,59 @@ def test_doer_named_after_the_event_or_by_adjacent_nouns(text, actor):
     e = only(events(text), "ASSAULT")
     assert e and [a["text"] for a in e[0]["actors"]] == [actor]
     assert actor not in [r["text"] for r in e[0]["recipients"]]
+
+
+def mention_triggers(text: str) -> list[list[str]]:
+    return [[m["trigger"]["text"] for m in e["mentions"]] for e in events(text)]
+
+
+def test_dawn_and_names_are_not_triggers():
+    # "فجر الجمعة" is dawn on Friday; "فجر" the verb still detonates.
+    assert mention_triggers("شنت طائرات التحالف غارات فجر الجمعة على مواقع الحوثيين في صعدة.") == [
+        ["غارات"]]
+    assert [e["mode"] for e in events("فجر انتحاري نفسه في مسجد بالقديح أمس فقتل 21 مصليا.")] == [
+        "suicide-attack"]
+    # A verb form with the article is a noun ("منذ الفجر"); "التقى" is a verb all the same.
+    assert mention_triggers("استمرت الاشتباكات منذ الفجر حتى الظهر.") == [["الاشتباكات"]]
+    assert only(events("التقى وزير الخارجية نظيره الفرنسي في باريس أمس."), "CONSULT")
+    # "بالتعاون مع" says how something else was done.
+    assert not only(events("أعلنت الشرطة ضبط الشحنة بالتعاون مع الجمارك أمس."), "COOPERATE")
+
+
+def test_a_trigger_inside_an_organisation_name_is_no_event():
+    evs = events("وأشاد الوزير بدور دول الجامعة العربية ومنظمة التعاون الإسلامي في حل المشاكل.")
+    assert only(evs, "SUPPORT") and not only(evs, "COOPERATE")
+
+
+def test_adjective_after_a_definite_event_noun_is_no_actor():
+    evs = only(events("أدان المجلس الهجوم الإرهابي على مسجد القديح أمس."), "ASSAULT")
+    assert evs and all(a["text"] != "الإرهابي" for e in evs for a in e["actors"] + e["recipients"])
+    # The genitive after an indefinite noun is the doer, and only the doer.
+    e = only(events("قتل جنديان في هجوم المسلحين على حاجز أمس."), "ASSAULT")[0]
+    assert [a["text"] for a in e["actors"]] == ["المسلحين"]
+    assert "المسلحين" not in [a["text"] for a in e["recipients"]]
+
+
+def test_purpose_clause_is_no_event():
+    evs = events("خطف المسلحون ثلاثة جنود أمس من أجل الضغط للإفراج عن قائدهم.")
+    assert only(evs, "ASSAULT") and not only(evs, "CONCEDE")
+    assert only(events("أفرجت السلطات عن المعتقلين أمس."), "CONCEDE")
+
+
+@pytest.mark.parametrize("text,actor,typ", [
+    # VSO with a time expression between the verb and its subject.
+    ("التقى مساء أمس، وزير الخارجية المصري نظيره الأردني في عمان.", "وزير الخارجية المصري", "CONSULT"),
+    # The doer named through its aircraft or guns.
+    ("قصفت طائرات التحالف أمس مواقع الحوثيين في صعدة.", "طائرات التحالف", "ASSAULT"),
+    ("قصفت مدفعية الجيش أمس مواقع المتمردين.", "مدفعية الجيش", "ASSAULT"),
+])
+def test_subject_after_a_time_or_through_its_weapon(text, actor, typ):
+    e = only(events(text), typ)[0]
+    assert [a["text"] for a in e["actors"]] == [actor]
+
+
+def test_an_actor_named_in_two_mentions_is_listed_once():
+    evs = only(events("قصفت طائرات التحالف مواقع الحوثيين في صعدة أمس. "
+                      "وقصفت طائرات التحالف مخازن أسلحة في صعدة أمس."), "ASSAULT")
+    assert len(evs) == 1 and len(evs[0]["mentions"]) == 2
+    assert [a["text"] for a in evs[0]["actors"]] == ["طائرات التحالف"]

@@ -20,10 +20,12 @@ from hadath.events.triggers import analyse
 
 
 def _dedupe(parts: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    seen: set[tuple[int, int]] = set()
+    """Each actor once: the first span of each wording (mentions of one event
+    often name the same side again, "ميليشيات الحوثي" in two sentences)."""
+    seen: set[str] = set()
     out = []
     for p in parts:
-        k = (p["start"], p["end"])
+        k = " ".join(p["text"].split())
         if k not in seen:
             seen.add(k)
             out.append(p)
@@ -46,7 +48,11 @@ def _record_dict(doc: Document, r: Record, fallback_date, fallback_place) -> dic
     first: Mention = r.mentions[0]
     toks = doc.tokens
     actors = _dedupe([a for m in r.mentions for a in m.actors])
-    recipients = _dedupe([a for m in r.mentions for a in m.recipients])
+    # One span is not both sides: a mention that read it as the doer ("هجوم
+    # المسلحين") outweighs another that took it for the target.
+    acting = {" ".join(a["text"].split()) for a in actors}
+    recipients = _dedupe([a for m in r.mentions for a in m.recipients
+                          if " ".join(a["text"].split()) not in acting])
     if not actors:
         unid = next((m.unidentified for m in r.mentions if m.unidentified), None)
         if unid is not None:

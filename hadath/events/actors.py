@@ -194,6 +194,23 @@ def _extend_with_nisba(toks: list[Token], c: Candidate, limit: int) -> None:
 _COMPLEMENTISERS = frozenset({"ان", "انه", "انها", "بان", "بانه", "بانها", "وان", "لان"})
 
 
+def _past_time(doc: Document, j: int) -> int:
+    """The token after a time expression (and its comma) that starts at token j, else j."""
+    toks = doc.tokens
+    if j >= len(toks):
+        return j
+    start = toks[j].start
+    span = next((t for t in doc.times if t["start"] == start), None)
+    if span is None:
+        return j
+    k = j
+    while k < len(toks) and toks[k].end <= span["end"]:
+        k += 1
+    if k < len(toks) and toks[k].norm in ("،", ","):
+        k += 1
+    return k
+
+
 def _breaks(toks: list[Token], a: int, b: int) -> bool:
     return any(toks[x].norm in CLAUSE_BREAKS or toks[x].norm in _COMPLEMENTISERS
                for x in range(a, b))
@@ -282,18 +299,23 @@ class Roles:
 
 def assign(doc: Document, cands: list[Candidate], i: int, j: int, verb: bool,
            event_type: str, anaphoric: bool = False, relative: bool = False,
-           window: int = 6, sentence_end: int | None = None) -> Roles:
+           window: int = 6, sentence_end: int | None = None,
+           instruments: frozenset[int] = frozenset()) -> Roles:
     """Actors and recipients of the trigger at tokens [i, j).
 
     An anaphoric noun (الهجوم) is the object of someone else's verb ("وصف
     الجيش الهجوم"), so it takes no subject from before it.  A `relative`
     verb qualifies the event noun before it ("ضربة جوية استهدفت داعش"): its
-    subject is that noun, so what follows it is the target.
+    subject is that noun, so what follows it is the target.  `instruments`
+    are token indices of instrument words ("طائرات"): after a verb, "قصفت
+    طائرات التحالف" names the doer through its weapon.
     """
     toks = doc.tokens
     actors: list[Candidate] = []
     recipients: list[Candidate] = []
     before = [c for c in cands if c.j <= i and i - c.j < 4 and not _breaks(toks, c.j, i)]
+    if verb:
+        j = _past_time(doc, j)  # "التقى مساء أمس، وزير الخارجية": the subject follows the time
     after = [c for c in cands if c.i >= j and c.i - j < window and not _breaks(toks, j, c.i)]
     # "قتل جنود في هجوم": a preposition before an event noun puts the noun in
     # an adjunct, so the candidate before it is no subject of it.
@@ -309,6 +331,13 @@ def assign(doc: Document, cands: list[Candidate], i: int, j: int, verb: bool,
     if doer is not None:
         actors[:] = [doer]
         after = [c for c in after if c is not doer]
+    if (not verb and after and after[0].i == j and after[0].j == j + 1 and not after[0].kind
+            and toks[i].prefix.endswith("ال") and toks[j].prefix.endswith("ال")):
+        # "الهجوم الإرهابي", "الاشتباك المسلح": a definite noun takes no
+        # genitive, so the definite word after it is an adjective, neither
+        # doer nor target.  (A nisba entity, "الهجوم الإسرائيلي", still names
+        # the attacker's country.)
+        after = after[1:]
     if after:
         first = after[0]
         gap = first.i - j
@@ -316,6 +345,8 @@ def assign(doc: Document, cands: list[Candidate], i: int, j: int, verb: bool,
         counted = gap and all(_number(toks[k]) for k in range(j, first.i))
         if gap and all(_quantity(toks[k]) for k in range(j, first.i)):
             gap = 0
+        if verb and gap and all(k in instruments for k in range(j, first.i)):
+            gap = 0  # "قصفت طائرات التحالف": the planes' owner did it
         if verb and event_type == "ASSAULT" and counted and not first.entity:
             pass  # "وقتل 4 جنود": a figure after a violent verb counts its victims (passive)
         elif verb and gap == 0 and not actors and not relative and not _prepositional(toks[first.i]) and (

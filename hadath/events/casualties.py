@@ -18,6 +18,8 @@ from hadath.events.triggers import SentenceView
 # "أكثر من 125" reports at least 125, ACLED codes the stated floor.
 _HEDGES = frozenset({"اكثر", "من", "نحو", "حوالي", "قرابه", "زهاء", "اقل", "ما", "لا",
                      "يقل", "عن", "ما يزيد", "يزيد", "الي", "ما لا", "اكثر من", "عدد"})
+# Quotation marks around the casualty word: 'عن «استشهاد» 17'.
+_QUOTES = frozenset('«»"“”')
 _SINGULAR = frozenset({"شخص", "رجل", "شاب", "طفل", "طفله", "امراه", "جندي", "شرطي",
                        "مدني", "مواطن", "صحفي", "ضابط", "عنصر", "مسلح", "متظاهر", "فتي",
                        "فتاه", "طالب", "مقاتل"})
@@ -81,7 +83,7 @@ def figures(doc: Document, view: SentenceView) -> list[Figure]:
         ev = (h.i, h.j)
         if value is None and entry.position in ("after", "both"):
             k = h.j
-            while k < hi and k - h.j < 4 and toks[k].norm in _HEDGES:
+            while k < hi and k - h.j < 4 and (toks[k].norm in _HEDGES or toks[k].norm in _QUOTES):
                 k += 1
             if k < hi:
                 got = _number_at(toks, k, hi)
@@ -104,7 +106,10 @@ def figures(doc: Document, view: SentenceView) -> list[Figure]:
                         break
         if value is None and entry.verb and _has_object_suffix(toks[h.i], entry):
             value, ev = 1, (h.i, h.j)  # قتلته: one victim named before
-        if value is not None and value > 0:
+        if value is not None and value > 0 and not any(
+                f.kind == entry.kind and f.value == value and f.i < ev[1] and ev[0] < f.j
+                for f in out):
+            # ("سقوط ستة قتلى": سقوط and قتلى both read the one figure ستة.)
             out.append(Figure(entry.kind, value, *ev))
     return out
 

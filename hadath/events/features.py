@@ -104,7 +104,8 @@ def sentence_features(view: SentenceView, tokens: list[Token]) -> list[str]:
         if (nxt and nxt.norm.isdigit()) or (prv and prv.norm.isdigit()):
             feats.append(f"K:{h.entries[0].kind}:num")
     for h in view.sectors:
-        feats.append("S:" + h.entries[0].sector)
+        if "roles" not in h.entries[0].flags:
+            feats.append("S:" + h.entries[0].sector)
     for h in view.cues:
         feats.append("c:" + h.entries[0].cue)
     if view.question:

@@ -8,6 +8,8 @@ events that happened or were attempted, threatened, planned or denied).
 
 from __future__ import annotations
 
+import math
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -149,10 +151,17 @@ def _dated_otherwise(doc: Document, view: SentenceView) -> bool:
                and not t.get("field") for t in doc.times)
 
 
+def _inside_name(spans: list[tuple[int, int]], start: int, end: int) -> bool:
+    """Whether [start, end) lies inside one of `spans` (sorted by start)."""
+    k = bisect_right(spans, (start, math.inf))
+    return any(s <= start and end <= e for s, e in spans[max(0, k - 3):k])
+
+
 def mentions(doc: Document, views: list[SentenceView]) -> list[Mention]:
     """Every event mention of the document, in text order."""
     toks = doc.tokens
     out: list[Mention] = []
+    org_spans = [(e["start"], e["end"]) for e in doc.entities if e.get("type") == "ORG"]
     for view in views:
         if not view.triggers:
             continue
@@ -163,10 +172,13 @@ def mentions(doc: Document, views: list[SentenceView]) -> list[Mention]:
             for h in view.cues for c in h.entries
         )
         no_claim = _no_claim(doc, view)
+        instrument_tokens = frozenset(k for o in view.instruments for k in range(o.i, o.j))
         sent_figures = figures(doc, view)
         local: list[Mention] = []
         for h in view.triggers:
             entry = h.entries[0]
+            if _inside_name(org_spans, toks[h.i].start, toks[h.j - 1].end):
+                continue  # "مجلس التعاون الخليجي", "مركز الملك سلمان للإغاثة": a name
             cues = cues_for(view, toks, h.i, h.j)
             status = _status(entry, cues, view)
             if status is None:
@@ -185,7 +197,8 @@ def mentions(doc: Document, views: list[SentenceView]) -> list[Mention]:
                 for o in view.triggers + view.instruments if o is not h
             )
             roles = actor_roles.assign(doc, cands, h.i, h.j, entry.verb, entry.type, anaphoric,
-                                       relative, sentence_end=view.tok_end)
+                                       relative, sentence_end=view.tok_end,
+                                       instruments=instrument_tokens)
             m = Mention(entry.type, _mode(entry, view, h), status, entry, h, view,
                         [c.to_dict(doc) for c in roles.actors],
                         [c.to_dict(doc) for c in roles.recipients], confidence=conf)
