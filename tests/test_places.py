@@ -250,3 +250,14 @@ def test_a_conjunction_is_not_split_off_a_word_news_writes_with_the_article() ->
     assert found("سيطر التنظيم على مدينة الرقة")[0][:2] == ("الرقة", "SY")
     # After a preposition the name stands: "لجبيل" is Byblos, whatever الجبيل is.
     assert found("لم تترك وسيلة لتعبر عن حبها لجبيل وجمهورها اللبناني")[0][:2] == ("جبيل", "LB")
+
+
+def test_a_country_that_is_also_an_adjective_needs_a_cue() -> None:
+    # "مالي" is also "financial"; "سورية" also "Syrian".
+    assert found("قدمت الحكومة دعم مالي كبير للجمعيات") == []
+    assert found("يعاني البلد من عجز مالي كبير") == []
+    assert found("هاجم مسلحون فندقا في مالي")[0][:2] == ("مالي", "ML")
+    assert found("نشرت فرنسا قواتها في شمال مالي")[1][:2] == ("مالي", "ML")
+    # After a direction word the adjective reading is out.
+    assert found("سيطر التنظيم على أجزاء واسعة من شمال سورية وشرقها")[0][:2] == ("سورية", "SY")
+    assert found("انتشرت قوات سورية على الحدود") == []

@@ -64,6 +64,7 @@ class Candidate:
     clitic: bool = False  # a preposition or conjunction was stripped off
     conjunction: bool = False  # only و or ف was stripped off ("ورقة", "فرقة")
     adjectival: bool = False  # the word is also a nisba adjective (سورية)
+    directed: bool = False  # after a direction word ("شمال سورية")
     article: bool = False  # the first word carries the article in the text
     coordinated: bool = False  # joined by و to the place before it
     sea: bool = False  # "بحر اليابان": names a sea, not the place
@@ -435,7 +436,7 @@ def gather_evidence(doc: Document, cands: list[Candidate]) -> None:
                 c.near = True
                 c.weak = True
             if is_cue(prev, "direction"):
-                c.strong = True
+                c.strong = c.directed = True
             c.sea = is_cue(prev, "sea") and not quoted  # "عروس البحر «الحديدة»"
             # ("اختيار المجلة للسعودية": the magazine chose Saudi Arabia.)
             c.outlet = c.outlet or (is_cue(prev, "outlet") and not prev.prefix.endswith("ال")

@@ -172,7 +172,14 @@ def _accept(c: Candidate, p: Place, ctx: Counter) -> bool:
         return False
     if c.person_like and not (c.strong or (c.weak and in_context)):
         return False
-    if c.adjectival and not (c.weak or c.qualifier_countries or c.i == 0):
+    if (p.feature == "country" and c.key in common_keys() and not (
+            c.weak or c.strong or c.partners or c.qualifier_countries or c.person
+            or _ctx(c, ctx, p.country))):
+        # "دعم مالي", "عجز مالي" (financial): a country name that the NER
+        # corpora mostly tag as no place needs a cue, a partner or its
+        # country's context ("في مالي", "شمال مالي"), or a title ("رئيس مالي").
+        return False
+    if c.adjectival and not (c.weak or c.directed or c.qualifier_countries or c.i == 0):
         return False
     if not c.article and not p.bare_name:
         # "منصورة" (victorious) is not "المنصورة", "سعودية" not "السعودية".
