@@ -32,6 +32,10 @@ def test_lexicons_load_and_verbs_expand():
     # A quoted casualty word, and one figure read by two casualty words.
     ("أسفرت الغارات الإسرائيلية على غزة أمس عن «استشهاد» 17 فلسطينيا.", 17, None),
     ("أسفر الانفجار عن سقوط ستة قتلى في بغداد أمس.", 6, None),
+    # Victims joined by و add to the figure; a figure of the other kind does not.
+    ("أسفر الهجوم عن مقتل 4 مدنيين وجندي في حلب أمس.", 5, None),
+    ("أسفر الهجوم عن مقتل عشرة جنود وثلاثة من العاملين في حلب أمس.", 13, None),
+    ("أسفر الهجوم عن مقتل 4 مدنيين و10 جرحى في حلب أمس.", 4, 10),
 ])
 def test_casualty_figures(text, killed, injured):
     evs = [e for e in events(text) if e["type"] == "ASSAULT"]
@@ -282,3 +286,10 @@ def test_an_actor_named_in_two_mentions_is_listed_once():
                       "وقصفت طائرات التحالف مخازن أسلحة في صعدة أمس."), "ASSAULT")
     assert len(evs) == 1 and len(evs[0]["mentions"]) == 2
     assert [a["text"] for a in evs[0]["actors"]] == ["طائرات التحالف"]
+
+
+def test_the_counted_dead_are_victims_not_doers():
+    e = only(events("مقتل 4 مدنيين وجندي في قصف مكثف في شرق أوكرانيا أمس."), "ASSAULT")[0]
+    assert e["fatalities"] == 5
+    assert "وجندي" not in [a["text"] for a in e["actors"]]
+    assert "وجندي" in [a["text"] for a in e["recipients"]]

@@ -18,6 +18,7 @@ from hadath.events.triggers import SentenceView
 # "أكثر من 125" reports at least 125, ACLED codes the stated floor.
 _HEDGES = frozenset({"اكثر", "من", "نحو", "حوالي", "قرابه", "زهاء", "اقل", "ما", "لا",
                      "يقل", "عن", "ما يزيد", "يزيد", "الي", "ما لا", "اكثر من", "عدد"})
+_PREPOSITIONS = frozenset({"من", "في", "علي", "الي", "عن", "بين"})
 # Quotation marks around the casualty word: 'عن «استشهاد» 17'.
 _QUOTES = frozenset('«»"“”')
 _SINGULAR = frozenset({"شخص", "رجل", "شاب", "طفل", "طفله", "امراه", "جندي", "شرطي",
@@ -77,6 +78,7 @@ def figures(doc: Document, view: SentenceView) -> list[Figure]:
     toks = doc.tokens
     out: list[Figure] = []
     lo, hi = view.tok_start, view.tok_end
+    starts = {h.i for h in view.casualties}
     for h in view.casualties:
         entry = h.entries[0]
         value: int | None = entry.implied
@@ -89,6 +91,8 @@ def figures(doc: Document, view: SentenceView) -> list[Figure]:
                 got = _number_at(toks, k, hi)
                 if got:
                     value, end = got
+                    more, end = _coordinated(toks, end, hi, starts)
+                    value += more
                     ev = (h.i, end)
                 elif toks[k].base in _DUAL or toks[k].norm in _DUAL:
                     value, ev = 2, (h.i, k + 1)
@@ -112,6 +116,57 @@ def figures(doc: Document, view: SentenceView) -> list[Figure]:
             # ("سقوط ستة قتلى": سقوط and قتلى both read the one figure ستة.)
             out.append(Figure(entry.kind, value, *ev))
     return out
+
+
+def _coordinated(toks: list[Token], end: int, hi: int, casualty_words: set[int]) -> tuple[int, int]:
+    """Victims joined to a figure by و: "4 مدنيين وجندي" (+1), "4 مدنيين و3
+    جنود" (+3), "عشرة جنود وثلاثة من العاملين" (+3).  Returns (added, new end).
+
+    `end` is the token after the figure; its noun, if any, is skipped first.
+    A figure whose noun is another casualty word ("و10 جرحى") is not added.
+    """
+    added = 0
+    k = end
+    if k < hi and toks[k].is_word and not _number(toks[k]) and not toks[k].norm.startswith("و"):
+        k += 1  # the counted noun
+    for _ in range(3):
+        if k >= hi or not toks[k].norm.startswith("و"):
+            break
+        word = toks[k].norm[1:]
+        if not word and k + 1 < hi:  # "و 3 جنود"
+            got = _number_at(toks, k + 1, hi)
+            nxt = got[1] if got else None
+        elif word:
+            got = _word_number(word)
+            nxt = k + 1 if got else None
+            if got is None and (word in _SINGULAR or word in _DUAL):
+                added += 2 if word in _DUAL else 1  # the word is its own noun
+                k += 1
+                continue
+        else:
+            break
+        if not got or nxt is None or nxt in casualty_words:
+            break
+        added += got[0]
+        k = nxt
+        if (k < hi and toks[k].is_word and not _number(toks[k])
+                and not toks[k].norm.startswith("و") and toks[k].norm not in _PREPOSITIONS):
+            if k in casualty_words:
+                added -= got[0]
+                break
+            k += 1
+    return added, (k if added else end)
+
+
+def _word_number(word: str) -> tuple[int, int] | None:
+    nums = lexicons().numbers
+    if word.isdigit():
+        return int(word), 0
+    return (nums[word], 0) if word in nums else None
+
+
+def _number(tok: Token) -> bool:
+    return tok.norm.isdigit() or tok.norm in lexicons().numbers
 
 
 def _singular(tok: Token) -> bool:

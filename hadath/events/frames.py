@@ -250,5 +250,15 @@ def mentions(doc: Document, views: list[SentenceView]) -> list[Mention]:
                 break
             nearest = min(violent, key=lambda m, f=f: min(abs(m.hit.i - f.j), abs(f.i - m.hit.j)))
             nearest.figures.append(f)
+        if sent_figures:
+            # Those counted among the dead or wounded ("مقتل 4 مدنيين وجندي")
+            # are victims, not doers.
+            spans = [(toks[f.i].start, toks[f.j - 1].end) for f in sent_figures]
+            for m in local:
+                victims = [a for a in m.actors if any(s <= a["start"] and a["end"] <= e
+                                                      for s, e in spans)]
+                if victims:
+                    m.actors = [a for a in m.actors if a not in victims]
+                    m.recipients += [a for a in victims if a not in m.recipients]
         out.extend(local)
     return out
