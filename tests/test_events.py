@@ -293,3 +293,8 @@ def test_the_counted_dead_are_victims_not_doers():
     assert e["fatalities"] == 5
     assert "وجندي" not in [a["text"] for a in e["actors"]]
     assert "وجندي" in [a["text"] for a in e["recipients"]]
+
+
+def test_an_event_noun_in_a_title_is_no_event():
+    evs = events("التقى وزير الخارجية المفوض الأوروبي للمساعدات الإنسانية في بروكسل أمس.")
+    assert only(evs, "CONSULT") and not only(evs, "AID")

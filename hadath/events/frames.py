@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from bisect import bisect_right
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from hadath.document import Document
@@ -19,6 +20,9 @@ from hadath.events import anchoring
 from hadath.events.casualties import Figure, figures
 from hadath.events.classifier import calibrated, score_sentence, threshold
 from hadath.events.triggers import Hit, SentenceView, TriggerEntry, cues_for, is_definite
+from hadath.resources import read_lines
+from hadath.text.normalise import normalise_string
+from hadath.text.tokens import split_article
 
 # How specific a mode is: when a sentence names several instruments the most
 # specific wins (a drone that explodes is a drone strike).
@@ -151,6 +155,27 @@ def _dated_otherwise(doc: Document, view: SentenceView) -> bool:
                and not t.get("field") for t in doc.times)
 
 
+@lru_cache(maxsize=1)
+def _name_heads() -> frozenset[str]:
+    return frozenset(normalise_string(w) for w in read_lines("events/name_heads.txt"))
+
+
+def _in_title(toks: list, i: int, lo: int) -> bool:
+    """An event noun with ل within three words after a title or an
+    organisation's head noun, with no break between: part of its name."""
+    tok = toks[i]
+    if not tok.norm.startswith("ل") or tok.norm.startswith("ال"):
+        return False
+    heads = _name_heads()
+    for k in range(i - 1, max(lo, i - 4) - 1, -1):
+        t = toks[k]
+        if not t.is_word:
+            return False
+        if split_article(t.norm)[1] in heads:
+            return True
+    return False
+
+
 def _inside_name(spans: list[tuple[int, int]], start: int, end: int) -> bool:
     """Whether [start, end) lies inside one of `spans` (sorted by start)."""
     k = bisect_right(spans, (start, math.inf))
@@ -178,7 +203,9 @@ def mentions(doc: Document, views: list[SentenceView]) -> list[Mention]:
         for h in view.triggers:
             entry = h.entries[0]
             if _inside_name(org_spans, toks[h.i].start, toks[h.j - 1].end):
-                continue  # "مجلس التعاون الخليجي", "مركز الملك سلمان للإغاثة": a name
+                continue  # "مجلس التعاون الخليجي", "منظمة التعاون الإسلامي": a name
+            if not entry.verb and _in_title(toks, h.i, view.tok_start):
+                continue  # "المفوض الأوروبي للمساعدات الإنسانية": a title
             cues = cues_for(view, toks, h.i, h.j)
             status = _status(entry, cues, view)
             if status is None:
