@@ -298,3 +298,12 @@ def test_the_counted_dead_are_victims_not_doers():
 def test_an_event_noun_in_a_title_is_no_event():
     evs = events("التقى وزير الخارجية المفوض الأوروبي للمساعدات الإنسانية في بروكسل أمس.")
     assert only(evs, "CONSULT") and not only(evs, "AID")
+
+
+def test_a_running_total_since_a_date_is_no_event():
+    assert not only(events("قتل أكثر من 1000 شخص في اليمن منذ 26 مارس الماضي.", "2015-07-20"),
+                    "ASSAULT")
+    # A dated attack in the same breath as "since" stays, with its own date.
+    e = only(events("قتل خمسة أشخاص أمس في هجوم هو الأعنف منذ 26 مارس.", "2015-08-20"),
+             "ASSAULT")[0]
+    assert e["fatalities"] == 5 and e["date"]["value"] == "2015-08-19"

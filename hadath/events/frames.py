@@ -176,6 +176,12 @@ def _in_title(toks: list, i: int, lo: int) -> bool:
     return False
 
 
+def _since(doc: Document, t: dict[str, Any]) -> bool:
+    """Whether the time expression follows منذ (since): it starts a period."""
+    words = normalise_string(doc.text[max(0, t["start"] - 12):t["start"]]).split()
+    return bool(words) and words[-1] in ("منذ", "ومنذ")
+
+
 def _inside_name(spans: list[tuple[int, int]], start: int, end: int) -> bool:
     """Whether [start, end) lies inside one of `spans` (sorted by start)."""
     k = bisect_right(spans, (start, math.inf))
@@ -264,6 +270,8 @@ def mentions(doc: Document, views: list[SentenceView]) -> list[Mention]:
                 continue  # the filter finds no event here and nothing dates one
             if t is not None and _historical(doc, t):
                 continue  # "سنة 2003", "عام 2009": background, not this article's event
+            if t is not None and sent_figures and m.type == "ASSAULT" and _since(doc, t):
+                continue  # "قتل 1000 شخص منذ 26 مارس": a running total, not one event
             if t is not None:
                 m.time = t
                 m.date = {"value": t["value"], "precision": t.get("granularity", "day")}
