@@ -125,48 +125,36 @@ def _coordinated(toks: list[Token], end: int, hi: int, casualty_words: set[int])
     `end` is the token after the figure; its noun, if any, is skipped first.
     A figure whose noun is another casualty word ("و10 جرحى") is not added.
     """
+    nums = lexicons().numbers
     added = 0
-    k = end
-    if k < hi and toks[k].is_word and not _number(toks[k]) and not toks[k].norm.startswith("و"):
-        k += 1  # the counted noun
+    k = _past_noun(toks, end, hi)
     for _ in range(3):
         if k >= hi or not toks[k].norm.startswith("و"):
             break
         word = toks[k].norm[1:]
-        if not word and k + 1 < hi:  # "و 3 جنود"
-            got = _number_at(toks, k + 1, hi)
-            nxt = got[1] if got else None
-        elif word:
-            got = _word_number(word)
-            nxt = k + 1 if got else None
-            if got is None and (word in _SINGULAR or word in _DUAL):
-                added += 2 if word in _DUAL else 1  # the word is its own noun
-                k += 1
-                continue
+        if word in _SINGULAR or word in _DUAL:
+            added += 2 if word in _DUAL else 1  # "وجندي": the word is its own noun
+            k += 1
+            continue
+        if word.isdigit() or word in nums:  # "وثلاثة"
+            value, nxt = int(word) if word.isdigit() else nums[word], k + 1
+        elif not word and (got := _number_at(toks, k + 1, hi)):  # "و 3"
+            value, nxt = got
         else:
             break
-        if not got or nxt is None or nxt in casualty_words:
-            break
-        added += got[0]
-        k = nxt
-        if (k < hi and toks[k].is_word and not _number(toks[k])
-                and not toks[k].norm.startswith("و") and toks[k].norm not in _PREPOSITIONS):
-            if k in casualty_words:
-                added -= got[0]
-                break
-            k += 1
+        if nxt in casualty_words:
+            break  # "و10 جرحى": the other kind of figure
+        added += value
+        k = _past_noun(toks, nxt, hi)
     return added, (k if added else end)
 
 
-def _word_number(word: str) -> tuple[int, int] | None:
-    nums = lexicons().numbers
-    if word.isdigit():
-        return int(word), 0
-    return (nums[word], 0) if word in nums else None
-
-
-def _number(tok: Token) -> bool:
-    return tok.norm.isdigit() or tok.norm in lexicons().numbers
+def _past_noun(toks: list[Token], k: int, hi: int) -> int:
+    """The token after the counted noun at k ("4 مدنيين"), or k if none is there."""
+    if (k < hi and toks[k].is_word and _number_at(toks, k, hi) is None
+            and not toks[k].norm.startswith("و") and toks[k].norm not in _PREPOSITIONS):
+        return k + 1
+    return k
 
 
 def _singular(tok: Token) -> bool:

@@ -185,6 +185,7 @@ def _since(doc: Document, t: dict[str, Any]) -> bool:
 def _inside_name(spans: list[tuple[int, int]], start: int, end: int) -> bool:
     """Whether [start, end) lies inside one of `spans` (sorted by start)."""
     k = bisect_right(spans, (start, math.inf))
+    # Entity spans barely overlap: the few starting last before `start` decide.
     return any(s <= start and end <= e for s, e in spans[max(0, k - 3):k])
 
 

@@ -48,6 +48,7 @@ _TANWEEN = re.compile("[\u064b-\u064d]")
 _OPENING_QUOTES = frozenset('«"“')
 _CLOSING_QUOTES = frozenset('»"”')
 
+
 @dataclass(slots=True)
 class Candidate:
     i: int  # first token
