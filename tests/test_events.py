@@ -307,3 +307,10 @@ def test_a_running_total_since_a_date_is_no_event():
     e = only(events("قتل خمسة أشخاص أمس في هجوم هو الأعنف منذ 26 مارس.", "2015-08-20"),
              "ASSAULT")[0]
     assert e["fatalities"] == 5 and e["date"]["value"] == "2015-08-19"
+
+
+def test_a_tally_of_events_is_no_event():
+    assert not only(events("نفذ حزب العمال الكردستاني 121 هجومًا مسلحًا منذ بداية العام."),
+                    "ASSAULT")
+    # A raid of several strikes is one event.
+    assert only(events("شن التحالف ليلا نحو 15 غارة على مواقع المتمردين في التواهي."), "ASSAULT")

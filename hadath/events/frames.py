@@ -19,6 +19,7 @@ from hadath.events import actors as actor_roles
 from hadath.events import anchoring
 from hadath.events.casualties import Figure, figures
 from hadath.events.classifier import calibrated, score_sentence, threshold
+from hadath.events.lexicon import lexicons
 from hadath.events.triggers import Hit, SentenceView, TriggerEntry, cues_for, is_definite
 from hadath.resources import read_lines
 from hadath.text.normalise import normalise_string
@@ -176,6 +177,20 @@ def _in_title(toks: list, i: int, lo: int) -> bool:
     return False
 
 
+_TALLY = 50  # events counted this many times in one phrase are a tally
+
+
+def _counted(toks: list, i: int, lo: int) -> bool:
+    """A figure of fifty or more right before the trigger counts the events
+    themselves ("121 هجومًا مسلحًا").  ("نحو 15 غارة على التواهي" overnight
+    is one raid.)"""
+    if i <= lo:
+        return False
+    prev = toks[i - 1]
+    value = int(prev.norm) if prev.norm.isdigit() else lexicons().numbers.get(prev.norm)
+    return value is not None and value >= _TALLY
+
+
 def _since(doc: Document, t: dict[str, Any]) -> bool:
     """Whether the time expression follows منذ (since): it starts a period."""
     words = normalise_string(doc.text[max(0, t["start"] - 12):t["start"]]).split()
@@ -262,8 +277,9 @@ def mentions(doc: Document, views: list[SentenceView]) -> list[Mention]:
                 m.unidentified = no_claim
             s0, e0 = toks[h.i].start, toks[h.j - 1].end
             t = anchoring.sentence_time(doc, view.start, view.end, s0, e0, m.anaphoric)
-            if generic_sentence and (t is None or t.get("granularity") != "day"):
-                continue
+            if (generic_sentence or _counted(toks, h.i, view.tok_start)) and (
+                    t is None or t.get("granularity") != "day"):
+                continue  # "121 هجومًا مسلحًا" with no day: a tally of events, not one
             if t is None and anaphoric and _dated_otherwise(doc, view):
                 continue  # "بعد أن أطاحت المظاهرات" in a sentence about 2020: background
             if p is not None and p < GATE and not m.anaphoric and not m.figures_hint \
