@@ -49,17 +49,19 @@ def test_drone_attack_at_baghdad_with_evidence(server: str, browser) -> None:  #
     # The basemap is drawn (country outlines as SVG paths).
     assert page.locator(".leaflet-overlay-pane path").count() > 100
 
+    # Generous waits: on a loaded two-core host each step (a popup, two API
+    # calls and a render) has taken over ten seconds.
     marker = page.locator('.event-marker[data-places*="|Baghdad|"]')
-    marker.wait_for(timeout=10_000)
+    marker.wait_for(timeout=30_000)
     assert "ASSAULT" in (marker.get_attribute("data-types") or "").split()
     marker.click()
     drone = page.locator(
         '.popup-event[data-type="ASSAULT"][data-mode="drone"][data-place="Baghdad"]').first
-    drone.wait_for(timeout=5_000)
+    drone.wait_for(timeout=15_000)
     drone.click()
 
     trigger = page.locator("#article-text mark.hl-trigger").first
-    trigger.wait_for(timeout=10_000)
+    trigger.wait_for(timeout=30_000)
     fields = set(page.eval_on_selector_all(
         "#article-view mark", "ms => ms.flatMap(m => m.dataset.fields.split(' '))"))
     assert {"trigger", "place", "date"} <= fields, fields
