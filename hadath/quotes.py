@@ -34,7 +34,8 @@ def _stops() -> frozenset[str]:
     return frozenset(normalise_string(w) for w in read_lines("quotes/speaker_stops.txt"))
 
 
-def _is_speech_verb(tok: Token) -> bool:
+def is_speech_verb(tok: Token) -> bool:
+    """A speech verb (قال، أكد، صرح …), with its clitics and suffixes."""
     return tok.is_word and _speech_form(tok.norm)
 
 
@@ -60,7 +61,7 @@ def _noun_phrase(doc: Document, tokens: list[Token], k: int) -> tuple[int, int] 
     if k >= len(tokens) or not tokens[k].is_word:
         return None
     first = tokens[k]
-    if first.norm in _stops() or _is_speech_verb(first):
+    if first.norm in _stops() or is_speech_verb(first):
         return None
     ent = _entity_at(doc, first.start)
     if ent is not None:
@@ -90,7 +91,7 @@ def _speaker(doc: Document, tokens: list[Token], qstart: int, qend: int,
     lo = sent.start if sent else 0
     i0 = bisect_left(tokens, lo, key=_start)
     before = list(range(i0, max(i0, bisect_right(tokens, qstart, key=_end))))
-    verbs = [i for i in before if _is_speech_verb(tokens[i])]
+    verbs = [i for i in before if is_speech_verb(tokens[i])]
     for i in reversed(verbs):
         span = _noun_phrase(doc, tokens, i + 1)
         if span is not None:
@@ -102,7 +103,7 @@ def _speaker(doc: Document, tokens: list[Token], qstart: int, qend: int,
     a0 = bisect_left(tokens, qend, key=_start)
     after = list(range(a0, min(a0 + 3, len(tokens))))
     for i in after:
-        if _is_speech_verb(tokens[i]):
+        if is_speech_verb(tokens[i]):
             span = _noun_phrase(doc, tokens, i + 1)
             if span is not None:
                 return span

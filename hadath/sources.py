@@ -16,10 +16,11 @@ from itertools import islice
 from typing import Any
 
 from hadath.document import Document, Token
-from hadath.resources import path, read_lines
+from hadath.quotes import is_speech_verb
+from hadath.resources import path
 from hadath.text.matcher import PhraseMatcher, normalised_set
 from hadath.text.normalise import normalise_string
-from hadath.text.tokens import variants
+from hadath.text.tokens import OPENING_QUOTES, variants
 
 _SIGNATURE_MAX_TOKENS = 6
 _DATELINE_WORDS = 4  # a dateline outlet comes within the article's first words
@@ -137,31 +138,22 @@ def annotate(doc: Document) -> Document:
     return doc
 
 
-_OPENING_QUOTES = frozenset('«"“')
-
-
-@cache
-def _speech_verbs() -> frozenset[str]:
-    return frozenset(normalise_string(w) for w in read_lines("quotes/speech_verbs.txt"))
-
-
 def _told_in_quotes(tokens: list[Token], i: int, cue_end: dict[int, int]) -> bool:
     """A quoted name after a cue, or after ل in a sentence that reports speech.
 
     Saudi papers cite themselves so: 'وقالت مصادر محلية لـ«الرياض»', 'علمت
     «الرياض»'.  ("المتاخمة لـ«عدن»" has ل but no speech verb: Aden, the city.)
     """
-    if i < 1 or tokens[i - 1].is_word or tokens[i - 1].norm not in _OPENING_QUOTES:
+    if i < 1 or tokens[i - 1].is_word or tokens[i - 1].norm not in OPENING_QUOTES:
         return False
     if i - 1 in cue_end:
         return True
     if i < 2 or tokens[i - 2].norm != "ل":
         return False
-    verbs = _speech_verbs()
     sentence = tokens[i].sentence
     k = i - 3
     while k >= 0 and tokens[k].sentence == sentence:
-        if any(v in verbs for v in variants(tokens[k].norm)):
+        if is_speech_verb(tokens[k]):
             return True
         k -= 1
     return False

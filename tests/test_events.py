@@ -312,5 +312,8 @@ def test_a_running_total_since_a_date_is_no_event():
 def test_a_tally_of_events_is_no_event():
     assert not only(events("نفذ حزب العمال الكردستاني 121 هجومًا مسلحًا منذ بداية العام."),
                     "ASSAULT")
+    # No record of any type (the tally used to come out as a riot).
+    assert events("نفذ حزب العمال الكردستاني 121 هجومًا مسلحًا منذ بداية العام.") == []
+    assert events("شنت طائرات التحالف 60 غارة على مواقع التنظيم في الرقة.") == []
     # A raid of several strikes is one event.
     assert only(events("شن التحالف ليلا نحو 15 غارة على مواقع المتمردين في التواهي."), "ASSAULT")

@@ -18,7 +18,7 @@ from functools import lru_cache
 from typing import Any
 
 from hadath.document import Document, Token
-from hadath.events.lexicon import lexicons
+from hadath.events.casualties import number_value
 from hadath.events.triggers import CLAUSE_BREAKS, SentenceView
 from hadath.resources import read_lines
 from hadath.text.matcher import PhraseMatcher
@@ -222,7 +222,7 @@ _QUANTITIES = frozenset({"الاف", "الف", "مئات", "عشرات", "عدد
 
 def _number(tok: Token) -> bool:
     """A digit figure or a number word (ثلاثة، عشرين)."""
-    return tok.norm.isdigit() or tok.norm in lexicons().numbers or tok.base in lexicons().numbers
+    return number_value(tok) is not None
 
 
 def _quantity(tok: Token) -> bool:

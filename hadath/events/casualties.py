@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from hadath.document import Document, Token
 from hadath.events.lexicon import lexicons
 from hadath.events.triggers import SentenceView
+from hadath.text.tokens import CLOSING_QUOTES, OPENING_QUOTES
 
 # Words between a casualty word and its figure that do not change it:
 # "أكثر من 125" reports at least 125, ACLED codes the stated floor.
@@ -20,7 +21,7 @@ _HEDGES = frozenset({"اكثر", "من", "نحو", "حوالي", "قرابه", "
                      "يقل", "عن", "ما يزيد", "يزيد", "الي", "ما لا", "اكثر من", "عدد"})
 _PREPOSITIONS = frozenset({"من", "في", "علي", "الي", "عن", "بين"})
 # Quotation marks around the casualty word: 'عن «استشهاد» 17'.
-_QUOTES = frozenset('«»"“”')
+_QUOTES = OPENING_QUOTES | CLOSING_QUOTES
 _SINGULAR = frozenset({"شخص", "رجل", "شاب", "طفل", "طفله", "امراه", "جندي", "شرطي",
                        "مدني", "مواطن", "صحفي", "ضابط", "عنصر", "مسلح", "متظاهر", "فتي",
                        "فتاه", "طالب", "مقاتل"})
@@ -36,20 +37,32 @@ class Figure:
     j: int
 
 
+def number_of(word: str) -> int | None:
+    """The value of a numeral ("12", "1,500") or a number word ("ثلاثة")."""
+    if word.replace(",", "").replace(".", "").isdigit():
+        try:
+            return int(word.replace(",", "").split(".")[0])
+        except ValueError:
+            return None
+    return lexicons().numbers.get(_strip_case(word))
+
+
+def number_value(tok: Token) -> int | None:
+    """`number_of` the token's form, or of its base without clitics."""
+    value = number_of(tok.norm)
+    return value if value is not None else number_of(tok.base)
+
+
 def _number_at(toks: list[Token], k: int, limit: int) -> tuple[int, int] | None:
     """(value, end index) of a numeral or number-word phrase starting at k."""
     nums = lexicons().numbers
     t = toks[k]
-    if t.norm.isdigit() or t.norm.replace(",", "").replace(".", "").isdigit():
-        try:
-            return int(t.norm.replace(",", "").split(".")[0]), k + 1
-        except ValueError:
-            return None
-    word = _strip_case(t.base)
-    if word not in nums and _strip_case(t.norm) not in nums:
+    value = number_value(t)
+    if value is None:
         return None
-    value = nums.get(word, nums.get(_strip_case(t.norm), 0))
     end = k + 1
+    if t.norm.replace(",", "").replace(".", "").isdigit():
+        return value, end
     # compound: خمسة وعشرون / ثلاثة عشر / مئة وخمسون
     while end < limit:
         nxt = toks[end]
@@ -125,7 +138,6 @@ def _coordinated(toks: list[Token], end: int, hi: int, casualty_words: set[int])
     `end` is the token after the figure; its noun, if any, is skipped first.
     A figure whose noun is another casualty word ("و10 جرحى") is not added.
     """
-    nums = lexicons().numbers
     added = 0
     k = _past_noun(toks, end, hi)
     for _ in range(3):
@@ -136,8 +148,8 @@ def _coordinated(toks: list[Token], end: int, hi: int, casualty_words: set[int])
             added += 2 if word in _DUAL else 1  # "وجندي": the word is its own noun
             k += 1
             continue
-        if word.isdigit() or word in nums:  # "وثلاثة"
-            value, nxt = int(word) if word.isdigit() else nums[word], k + 1
+        if word and (number := number_of(word)) is not None:  # "وثلاثة"
+            value, nxt = number, k + 1
         elif not word and (got := _number_at(toks, k + 1, hi)):  # "و 3"
             value, nxt = got
         else:

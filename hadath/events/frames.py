@@ -17,9 +17,8 @@ from typing import Any
 from hadath.document import Document
 from hadath.events import actors as actor_roles
 from hadath.events import anchoring
-from hadath.events.casualties import Figure, figures
+from hadath.events.casualties import Figure, figures, number_value
 from hadath.events.classifier import calibrated, score_sentence, threshold
-from hadath.events.lexicon import lexicons
 from hadath.events.triggers import Hit, SentenceView, TriggerEntry, cues_for, is_definite
 from hadath.resources import read_lines
 from hadath.text.normalise import normalise_string
@@ -186,8 +185,7 @@ def _counted(toks: list, i: int, lo: int) -> bool:
     is one raid.)"""
     if i <= lo:
         return False
-    prev = toks[i - 1]
-    value = int(prev.norm) if prev.norm.isdigit() else lexicons().numbers.get(prev.norm)
+    value = number_value(toks[i - 1])
     return value is not None and value >= _TALLY
 
 

@@ -31,7 +31,13 @@ from hadath.places.lexicon import (
 )
 from hadath.places.nisba import country_for
 from hadath.text.matcher import clitic_start
-from hadath.text.tokens import FORM_CACHE_SIZE, split_article, variants
+from hadath.text.tokens import (
+    CLOSING_QUOTES,
+    FORM_CACHE_SIZE,
+    OPENING_QUOTES,
+    split_article,
+    variants,
+)
 
 CURATED = ("country", "admin1", "region", "district", "landmark")
 _PRIOR = {"country": 8.5, "admin1": 7.5, "region": 7.5, "district": 7.5, "landmark": 7.5}
@@ -45,8 +51,6 @@ _NAME_CUES = frozenset({"مدينه", "بلده", "قريه", "حي", "مخيم"
 
 # Tanween (ً ٌ ٍ) marks an indefinite word; place names are definite.
 _TANWEEN = re.compile("[\u064b-\u064d]")
-_OPENING_QUOTES = frozenset('«"“')
-_CLOSING_QUOTES = frozenset('»"”')
 
 
 @dataclass(slots=True)
@@ -409,8 +413,8 @@ def gather_evidence(doc: Document, cands: list[Candidate]) -> None:
         if outlets.contain(c.start, c.end):
             c.outlet = True  # the sources stage read it as an outlet: 'لـ«الرياض»'
         before = c.i - 1
-        quoted = (before > 0 and tokens[before].norm in _OPENING_QUOTES and c.j < len(tokens)
-                  and tokens[c.j].norm in _CLOSING_QUOTES)
+        quoted = (before > 0 and tokens[before].norm in OPENING_QUOTES and c.j < len(tokens)
+                  and tokens[c.j].norm in CLOSING_QUOTES)
         if quoted:
             before -= 1  # "محافظة «مأرب»": the cue stands before the quotation marks
         if before >= 0 and tokens[before].sentence == tokens[c.i].sentence:

@@ -159,6 +159,16 @@ def _haversine(a: Place, b: Place) -> float:
     return 12742.0 * math.asin(min(1.0, math.sqrt(h)))
 
 
+def _written_mostly(key: str, with_article: bool) -> bool:
+    """Whether news writes the one-word name `key` with (or without) the
+    article at least _FORM_SKEW times as often as the other way."""
+    if " " in key:
+        return False
+    bare, art = form_counts(key)
+    more, fewer = (art, bare) if with_article else (bare, art)
+    return more >= _MIN_FORMS and more >= _FORM_SKEW * fewer
+
+
 def _accept(c: Candidate, p: Place, ctx: Counter) -> bool:
     """Is reading `p` of candidate `c` well enough supported to report?"""
     in_context = ctx.get(p.country, 0) > 0
@@ -188,19 +198,15 @@ def _accept(c: Candidate, p: Place, ctx: Counter) -> bool:
         # A country named without the article is not named with it: "الدعم
         # المالي" is financial support, not Mali.
         return False
-    if c.article and not p.article_name and " " not in c.key:
+    if c.article and not p.article_name and _written_mostly(c.key, with_article=False):
         # "الحمص" (chickpeas) is not "حمص" (Homs), when news writes the name
         # without the article far more often than with it.
-        bare, art = form_counts(c.key)
-        if bare >= _MIN_FORMS and bare >= _FORM_SKEW * art:
-            return False
-    if c.conjunction and " " not in c.key:
+        return False
+    if c.conjunction and _written_mostly(c.key, with_article=True):
         # "فرقة" (a division) is no ف + "رقة" when news writes Raqqa with the
         # article far more often than without it ("ورقة" is a sheet of paper).
         # (Not after a preposition: "لجبيل" is Byblos, whatever الجبيل is.)
-        bare, art = form_counts(c.key)
-        if art >= _MIN_FORMS and art >= _FORM_SKEW * bare:
-            return False
+        return False
     if (c.clitic and not c.coordinated and " " not in c.key
             and (news_count(c.key) or 0) < _MIN_STANDALONE
             and p.population < _CLITIC_CITY and p.feature not in CURATED):

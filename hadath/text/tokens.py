@@ -86,6 +86,11 @@ def suffix_variants(norm: str) -> tuple[str, ...]:
     return tuple(v for v in out if not (v in seen or seen.add(v)))
 
 
+# Quotation marks as tokens (their norm): places read a cue past them
+# ('محافظة «مأرب»'), sources a cited outlet inside them ('لـ«الرياض»').
+OPENING_QUOTES = frozenset('«"“„')
+CLOSING_QUOTES = frozenset('»"”“')
+
 def tokenize_normalised(norm: NormalisedText) -> list[Token]:
     """Tokens of a normalised text, with offsets into its original."""
     tokens: list[Token] = []
