@@ -159,9 +159,12 @@ def test_bench_warms_on_other_articles(tmp_path):
     assert "after 2 other articles untimed" in format_report(rep)
 
 
-def test_bench_scaling_rounds_pair_each_speedup_with_its_own_round(tmp_path):
+def test_bench_scaling_rounds_pair_each_speedup_with_its_own_round(tmp_path, monkeypatch):
+    from hadath.scale import bench
     from hadath.scale.bench import format_report, run_bench
 
+    ceilings = iter([1.9, 1.7])
+    monkeypatch.setattr(bench, "host_parallel_speedup", lambda n: next(ceilings))
     path = _jsonl(tmp_path / "in.jsonl", [{"id": str(i), "title": "هجوم", "text": ARABIC + f" ({i})"}
                                           for i in range(20)], gz=False)
     rep = run_bench(str(path), limit=20, workers=[1, 2], cold_runs=0, stages=False, rounds=2)
@@ -174,6 +177,17 @@ def test_bench_scaling_rounds_pair_each_speedup_with_its_own_round(tmp_path):
     two = next(x for x in rep["scaling"]["summary"] if x["workers"] == 2)
     assert two["median_speedup"] == pytest.approx((rows[1]["speedup"] + rows[3]["speedup"]) / 2)
     assert "median of 2 rounds,   2 worker(s)" in format_report(rep)
+    # The host's own ceiling is measured before each round and reported beside it.
+    assert two["host_ceiling"] == [1.9, 1.7] and two["median_host_ceiling"] == pytest.approx(1.8)
+    assert "1.90x, 1.70x; median 1.80x" in format_report(rep)
+
+
+def test_host_parallel_speedup_is_measured_by_forked_processes():
+    from hadath.scale.bench import host_parallel_speedup
+
+    # Two processes of the fixed workload: between one core's worth (a busy
+    # host) and two.  A loose bound: this only checks that it runs and measures.
+    assert 0.5 < host_parallel_speedup(2, trials=1, repeats=20) < 2.6
 
 
 # -- Dask LocalCluster ------------------------------------------------------------

@@ -217,6 +217,44 @@ def _timed_pool(items: list[Item], n: int, reference_date: str | None,
     conn.close()
 
 
+def _host_work(words: list[str], conn: Any) -> None:
+    """In a forked child: the fixed workload, its CPU ms sent back."""
+    conn.send(_count_words_ms(words))
+    conn.close()
+
+
+def host_parallel_speedup(n: int, trials: int = 5, repeats: int = 200) -> float:
+    """How many times as fast n processes run the fixed workload as one does.
+
+    The ceiling of any pool's speed-up on this host: the workload is pure
+    Python with no shared state, so on n idle cores it gives n.  A virtual
+    machine whose vCPUs share physical cores (hyperthreads) or a busy host
+    gives less, and no pool does better than that.
+    """
+    import multiprocessing
+
+    ctx = multiprocessing.get_context("fork")
+    words = _PROBE_WORDS * repeats  # ~0.4 s a process: forking is noise next to it
+
+    def wall(k: int) -> float:
+        pipes = [ctx.Pipe(duplex=False) for _ in range(k)]
+        t = time.perf_counter()
+        procs = [ctx.Process(target=_host_work, args=(words, send)) for _, send in pipes]
+        for p in procs:
+            p.start()
+        for (receive, _), p in zip(pipes, procs):
+            receive.recv()
+            p.join()
+        return time.perf_counter() - t
+
+    # One and n in turn, several times: the host's speed drifts within seconds.
+    ups = []
+    for _ in range(trials):
+        one, many = wall(1), wall(n)
+        ups.append(n * one / many if many else 0.0)
+    return statistics.median(ups)
+
+
 def scaling(items: list[Item], workers: list[int], reference_date: str | None = None,
             batch_size: int | None = None, warm_items: list[Item] | None = None,
             rounds: int = 1) -> dict[str, Any]:
@@ -241,7 +279,11 @@ def scaling(items: list[Item], workers: list[int], reference_date: str | None = 
     ctx = multiprocessing.get_context("fork")
     rows = []
     peak_children = 0.0
+    host_ceiling: dict[int, list[float]] = {n: [] for n in workers if n > 1}
     for r in range(rounds):
+        # The host's own ceiling for this round, just before its runs.
+        for n in host_ceiling:
+            host_ceiling[n].append(host_parallel_speedup(n))
         for n in workers:
             load_before = os.getloadavg()[0]
             receive, send = ctx.Pipe(duplex=False)
@@ -270,7 +312,10 @@ def scaling(items: list[Item], workers: list[int], reference_date: str | None = 
         ups = [x["speedup"] for x in mine if x["speedup"] is not None]
         summary.append({"workers": n,
                         "median_articles_per_s": statistics.median(x["articles_per_s"] for x in mine),
-                        "median_speedup": statistics.median(ups) if ups else None})
+                        "median_speedup": statistics.median(ups) if ups else None,
+                        "host_ceiling": host_ceiling.get(n),
+                        "median_host_ceiling": (statistics.median(host_ceiling[n])
+                                                if host_ceiling.get(n) else None)})
     return {"rows": rows, "rounds": rounds, "summary": summary,
             "peak_rss_children_mb": peak_children, "cores": os.cpu_count()}
 
@@ -405,6 +450,12 @@ def format_report(rep: dict[str, Any]) -> str:
                 up = f"{row['median_speedup']:.2f}x" if row["median_speedup"] else "n/a"
                 lines.append(f"  median of {rounds} rounds, {row['workers']:>3} worker(s): "
                              f"{row['median_articles_per_s']:7.1f} articles/s, speed-up {up}")
+        for row in sc["summary"]:
+            if row.get("host_ceiling"):
+                each = ", ".join(f"{x:.2f}x" for x in row["host_ceiling"])
+                lines.append(f"  host ceiling, {row['workers']} processes of a fixed pure-Python "
+                             f"workload against one (median of 5 trials before each round): {each}; "
+                             f"median {row['median_host_ceiling']:.2f}x")
         lines.append(f"  peak memory of a worker process: {sc['peak_rss_children_mb']:.0f} MB")
     if rep.get("profile"):
         lines.append("profile (top functions by own time):")
