@@ -261,3 +261,45 @@ def test_a_country_that_is_also_an_adjective_needs_a_cue() -> None:
     # After a direction word the adjective reading is out.
     assert found("سيطر التنظيم على أجزاء واسعة من شمال سورية وشرقها")[0][:2] == ("سورية", "SY")
     assert found("انتشرت قوات سورية على الحدود") == []
+
+
+def test_a_lake_or_a_river_is_not_the_place_it_is_named_after() -> None:
+    # "بحيرة تشاد" is the lake, "نهر الأردن" the river; the country is not meant.
+    assert found("هاجم مسلحون صيادين على ضفاف بحيرة تشاد") == []
+    assert found("عبروا نهر الأردن قرب أريحا")[0][:2] == ("أريحا", "PS")
+    assert found("قتل جنديان من تشاد في الهجوم")[0][:2] == ("تشاد", "TD")
+
+
+def test_a_dual_locative_noun_introduces_both_names() -> None:
+    # "منطقتي X وY", "حيي X وY": the dual of منطقة / حي, like قريتي.
+    out = places("قصفت الطائرات منطقتي المريقبة والدحيلة شمال حمص")
+    assert [(p["text"], p.get("approximate", False)) for p in out] == [
+        ("المريقبة", True), ("الدحيلة", True), ("حمص", False)]
+    assert found("سيطرت المقاومة على منطقتي الوهط والعند في لحج")[0][:2] == ("الوهط", "YE")
+
+
+def test_a_town_the_tagger_took_for_a_person_is_a_town_when_listed_with_one() -> None:
+    # The tagger reads "كوباني" alone as a name; listed with جرابلس it is the town.
+    assert [p[:2] for p in found("تمتد المنطقة بين كوباني وجرابلس على الحدود")] == [
+        ("كوباني", "SY"), ("جرابلس", "SY")]
+    # Two people stay people.
+    assert found("التقى أوباما ونتنياهو في البيت الأبيض")[-1][:2] == ("البيت الأبيض", "US")
+
+
+@pytest.mark.parametrize("text,name,code", [
+    ("قتل خمسة جنود في ولاية فارياب شمال أفغانستان", "Faryab", "AF"),
+    ("هاجمت طالبان مركزا للشرطة في إقليم لوجار", "Logar", "AF"),
+    ("قتل 10 مسلحين في ولاية زابل الأفغانية", "Zabul", "AF"),
+    ("شنت بوكو حرام هجوما في ولاية يوبي", "Yobe", "NG"),
+    ("اشتباكات في إقليم بلوشستان الباكستاني", "Balochistan", "PK"),
+    ("غارة أمريكية في وزيرستان الشمالية", "North Waziristan", "PK"),
+])
+def test_first_level_regions_of_afghanistan_nigeria_and_pakistan(text: str, name: str, code: str) -> None:
+    (p,) = [p for p in places(text) if p["feature"] != "country"]
+    assert (p["name"], p["country"]) == (name, code)
+
+
+def test_punjab_by_the_articles_country() -> None:
+    assert places("تقع جورداسبور قرب ولاية جامو وكشمير، وللبنجاب تاريخ من التمرد")[-1][
+        "country"] == "IN"
+    assert places("انفجار في لاهور عاصمة إقليم البنجاب")[-1]["country"] == "PK"

@@ -78,6 +78,7 @@ class Candidate:
     region_list: bool = False  # "محافظات دمشق وحلب": a list of first-level regions
     head: bool = False  # "قصر الحسينية": part of a building's or street's name
     person_like: bool = False  # starts like a person's name ("الشيخ مقصود")
+    tagged_person: bool = False  # the tagger's PER span is exactly this name, no other sign
     nisba_qualifier: bool = False  # the qualifier is an adjective ("طرابلس الليبية")
     direction_qualifier: bool = False  # "صور جنوب لبنان"
     qualifier_points: list[Place] = field(default_factory=list)  # "جنوب بغداد"
@@ -361,6 +362,7 @@ class _Spans:
 
     def __init__(self, spans: list[tuple[int, int]]) -> None:
         self.spans = sorted(spans)
+        self.exact = set(spans)
         self.reach: list[int] = []  # furthest end among the spans up to each one
         for _, e in self.spans:
             self.reach.append(max(e, self.reach[-1]) if self.reach else e)
@@ -372,7 +374,8 @@ class _Spans:
 
 
 def _entity_spans(doc: Document) -> tuple[_Spans, _Spans]:
-    places, people = [], []
+    places: list[tuple[int, int]] = []
+    people: list[tuple[int, int]] = []
     for e in doc.entities:
         t = e.get("type")
         if t in ("LOC", "GPE", "FAC"):
@@ -408,6 +411,7 @@ def gather_evidence(doc: Document, cands: list[Candidate]) -> None:
             c.strong = True
         if ner_people.contain(c.start, c.end):
             c.person = True
+            c.tagged_person = (c.start, c.end) in ner_people.exact
         # Before: a locative noun, a preposition, a person particle, and
         # "العاصمة الأردنية عمان" style qualifiers.
         if outlets.contain(c.start, c.end):
@@ -454,6 +458,7 @@ def gather_evidence(doc: Document, cands: list[Candidate]) -> None:
                 is_cue(prev, "locative") or is_cue(prev, "preposition")
             ):
                 c.person = True
+                c.tagged_person = False  # a sign of its own, not the tagger's guess
             code = country_for(prev.norm) if prev.is_word else None
             if code and c.i > 1 and (
                 is_cue(tokens[c.i - 2], "capital") or is_cue(tokens[c.i - 2], "locative")
@@ -484,6 +489,7 @@ def gather_evidence(doc: Document, cands: list[Candidate]) -> None:
                     and nxt.norm.endswith("ي") and len(nxt.norm) >= 5
                     and country_for(nxt.norm) is None and not is_cue(nxt, "direction")):
                 c.person = True
+                c.tagged_person = False  # a sign of its own, not the tagger's guess
         # After: nisba adjective, or (cue words then) a country/region name.
         k = c.j
         steps = 0
@@ -549,6 +555,19 @@ def gather_evidence(doc: Document, cands: list[Candidate]) -> None:
             c.region_list = True
             c.strong = c.strong or prev_c.strong
             _add_regions(c)
+    # "بين كوباني وجرابلس": a name that only the tagger read as a person,
+    # joined by و to a town with evidence of its own, is a town of that
+    # town's country (names of people are not listed with towns).
+    given = given_names()
+    for a, b in zip(cands, cands[1:], strict=False):
+        if b.i != a.j or not tokens[b.i].norm.startswith("و"):
+            continue
+        for guess, other in ((a, b), (b, a)):
+            if (guess.tagged_person and not guess.common and guess.key not in given
+                    and other.strong and not other.person
+                    and {p.country for p in guess.places}
+                    & {p.country for p in other.places if p.feature in ("city", "district")}):
+                guess.person = guess.tagged_person = False
     # "في الجهراء والأحمدي": a name joined by و to the place before it
     # shares that place's evidence.
     for prev_c, c in zip(cands, cands[1:], strict=False):

@@ -119,7 +119,10 @@ def _context(doc: Document, cands: list[Candidate]) -> Counter:
         for code in set(codes):
             ctx[code] += 1
     for c in cands:
-        if not c.places or (c.common and not c.strong):
+        if not c.places or c.common:
+            # A common word is a place only where the article already is
+            # ("مدينة العين" in an article about Yemen is not Al Ain), so it
+            # is no evidence for a country ("منطقتي سلمى" in Latakia is not Selma).
             continue
         if c.person and not all(p.feature in ("country", "admin1") for p in c.places):
             continue  # "أمير قطر" still tells Qatar; "باراك أوباما" tells nothing
@@ -373,7 +376,7 @@ _UNKNOWN_CUES = ("مدينه", "بلده", "قريه", "منطقه", "حي", "م
                  "ضاحيه", "بلديه", "في", "قرب")
 
 
-_LIST_CUES = ("قريتي", "بلدتي", "مدينتي", "قري", "بلدات", "مناطق", "احياء", "مخيمات")
+_LIST_CUES = ("قريتي", "بلدتي", "مدينتي", "منطقتي", "حيي", "قري", "بلدات", "مناطق", "احياء", "مخيمات")
 # At most this many words between the cue and the direction word
 # ("قريتي تل أعور والفريكة جنوب ..."), and this many words a name.
 _MAX_LIST_WORDS = 6

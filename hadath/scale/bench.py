@@ -242,7 +242,7 @@ def host_parallel_speedup(n: int, trials: int = 5, repeats: int = 200) -> float:
         procs = [ctx.Process(target=_host_work, args=(words, send)) for _, send in pipes]
         for p in procs:
             p.start()
-        for (receive, _), p in zip(pipes, procs):
+        for (receive, _), p in zip(pipes, procs, strict=True):
             receive.recv()
             p.join()
         return time.perf_counter() - t
