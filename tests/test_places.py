@@ -303,3 +303,29 @@ def test_punjab_by_the_articles_country() -> None:
     assert places("تقع جورداسبور قرب ولاية جامو وكشمير، وللبنجاب تاريخ من التمرد")[-1][
         "country"] == "IN"
     assert places("انفجار في لاهور عاصمة إقليم البنجاب")[-1]["country"] == "PK"
+
+
+def test_a_second_name_in_parentheses_is_the_same_place() -> None:
+    out = places("لن تتجاوز سيطرتهم مدينة عين العرب (كوباني) الحدودية")
+    assert [(p["text"], p["name"]) for p in out] == [
+        ("عين العرب", "'Ayn al 'Arab"), ("كوباني", "'Ayn al 'Arab")]
+    # A word in parentheses that is not the same place stays what it was.
+    assert [p["text"] for p in places("قتل ثلاثة في الموصل (شمال) أمس")] == ["الموصل"]
+
+
+def test_the_kurdistan_region_of_iraq_names_iraq_too() -> None:
+    assert [(p["text"], p["country"]) for p in places("أكد مجلس القضاء في إقليم كردستان العراق")] == [
+        ("إقليم كردستان", "IQ"), ("العراق", "IQ")]
+
+
+@pytest.mark.parametrize("text,name", [
+    ("قتل مسلح خمسة جنود في تشاتانوغا بولاية تينيسي", "Tennessee"),
+    ("أعلنت السلطات في ولاية ماساتشوستس", "Massachusetts"),
+    ("اشتباكات في قضاء الكرمة شرقي الفلوجة", "Al Karmah"),
+])
+def test_regions_and_towns_the_news_names(text: str, name: str) -> None:
+    assert name in [p["name"] for p in places(text)]
+
+
+def test_his_paradise_is_no_place() -> None:
+    assert found("سائلا المولى أن يسكنه فسيح جناته") == []

@@ -568,6 +568,16 @@ def gather_evidence(doc: Document, cands: list[Candidate]) -> None:
                     and {p.country for p in guess.places}
                     & {p.country for p in other.places if p.feature in ("city", "district")}):
                 guess.person = guess.tagged_person = False
+    # "مدينة عين العرب (كوباني)": a second name of the same place, in
+    # parentheses right after the first, is that place.
+    for a, b in zip(cands, cands[1:], strict=False):
+        if (b.i == a.j + 1 and tokens[a.j].norm == "(" and b.j < len(tokens)
+                and tokens[b.j].norm == ")"):
+            same = {p.id for p in a.places} & {p.id for p in b.places}
+            if same:
+                b.places = [p for p in b.places if p.id in same]
+                b.strong = True
+                b.person = b.tagged_person = b.common = False
     # "في الجهراء والأحمدي": a name joined by و to the place before it
     # shares that place's evidence.
     for prev_c, c in zip(cands, cands[1:], strict=False):
