@@ -104,3 +104,10 @@ def test_unknown_quarter_inside_a_town() -> None:
     assert town["country"] == "JO"
     # A street's common-word name is not placed.
     assert [p["text"] for p in places("تظاهر المئات في شارع الثورة بدمشق.")] == ["دمشق"]
+
+
+def test_a_quarter_belonging_to_a_known_town_is_placed_there() -> None:
+    # "X التابعة لـ Y": the unknown X lies in Y.
+    village, town = places("هاجم مسلحون منطقة الزغيبات التابعة لقضاء الكرمة")[:2]
+    assert village["text"] == "الزغيبات" and village["approximate"] and village["near"] == "Al Karmah"
+    assert town["name"] == "Al Karmah"

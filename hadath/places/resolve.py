@@ -487,11 +487,15 @@ _PART_CUES = frozenset({"حي", "منطقه", "قريه", "بلده", "مخيم"
                         "ضاحيه", "سجن", "حاجز", "معبر", "شارع", "ساحه", "ميدان"})
 
 
+# "X التابعة لـ Y": X belongs to (lies in) Y.
+_BELONGING = frozenset({"التابعه", "التابع"})
+
+
 def _contained(doc: Document, cands: list[Candidate], covered: set[int],
                plausible: Callable[[Token], bool]) -> list[tuple[int, dict[str, Any]]]:
     """Unknown quarters, camps and prisons inside a known town: "حي الشراونة
-    في بعلبك", "سجن غويران بالحسكة", placed at that town (precision 2,
-    approximate)."""
+    في بعلبك", "سجن غويران بالحسكة", "قرية شنف التابعة لناحية نمرود", placed
+    at that town (precision 2, approximate)."""
     tokens = doc.tokens
     out = []
     for c in cands:
@@ -508,6 +512,9 @@ def _contained(doc: Document, cands: list[Candidate], covered: set[int],
             end = k - 1
         elif k == c.i and c.clitic and tokens[c.i].norm[:1] == "ب":
             end = c.i - 1
+        elif (tokens[k - 1].norm in _BELONGING and tokens[k - 1].sentence == sentence
+              and tokens[k].norm[:1] == "ل" and (k < c.i or c.clitic)):
+            end = k - 2  # "منطقة الحراريات التابعة لقضاء الكرمة"
         else:
             continue
         for size in range(1, _MAX_NAME_WORDS + 1):
