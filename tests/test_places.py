@@ -338,3 +338,40 @@ def test_his_paradise_is_no_place() -> None:
 ])
 def test_towns_the_conflict_news_names_often(text: str, name: str) -> None:
     assert name in [p["name"] for p in places(text)]
+
+
+def test_a_town_named_after_a_locative_noun_is_that_town_again_later() -> None:
+    # الرمادي is also "grey": named once after مدينة, it is the town again.
+    out = places("تتقدم القوات داخل مدينة الرمادي، وتقترب معركة استعادة الرمادي من الحسم")
+    assert [(p["text"], p["name"]) for p in out] == [("الرمادي", "Ramadi"), ("الرمادي", "Ramadi")]
+    # A definite adjective after a definite noun stays an adjective.
+    assert [p["text"] for p in places("يرتدي الثوب الرمادي في مدينة الرمادي")] == ["الرمادي"]
+    assert places("يرتدي الثوب الرمادي في مدينة الرمادي")[0]["start"] > 20
+
+
+def test_a_relative_clause_does_not_lengthen_a_name() -> None:
+    # "مدينة الرمادي التي": التي starts a clause, not the second word of a name.
+    assert found("استعادة السيطرة على مدينة الرمادي التي يسيطر عليها التنظيم")[0][:2] == (
+        "الرمادي", "IQ")
+
+
+def test_a_news_agency_after_anba_is_no_place() -> None:
+    assert found("ونقلت وكالة أنباء «الأناضول» أن رئيس الوزراء تحدث للصحافيين") == []
+    assert found("وردت أنباء عن قصف في حلب")[0][:2] == ("حلب", "SY")
+
+
+def test_the_supplement_names_each_place_once() -> None:
+    # Two rows with one Arabic name in one country are one place entered twice
+    # (the reading then depends on row order).
+    path = Path(__file__).resolve().parents[1] / "hadath" / "resources" / "places" / "places.tsv"
+    seen: dict[tuple[str, str], str] = {}
+    twice = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        row = line.split("\t")
+        for name in row[2].split("|"):
+            if (name, row[3]) in seen:
+                twice.append((name, seen[(name, row[3])], row[1]))
+            seen[(name, row[3])] = row[1]
+    assert twice == []

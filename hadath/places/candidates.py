@@ -216,6 +216,10 @@ def _qualifies_place_before(out: list[Candidate], tokens: list[Token], i: int) -
     return code is not None and any(p.country == code for p in out[-1].places)
 
 
+_RELATIVE_PRONOUNS = frozenset({"التي", "الذي", "الذين", "اللتين", "اللذين", "اللتان", "اللذان",
+                                "اللاتي", "اللواتي"})
+
+
 def _continues(tokens: list[Token], j: int) -> bool:
     """Does a name go on at token j (a plain word, no cue, no adjective)?"""
     if j >= len(tokens) or not tokens[j].is_word or tokens[j].sentence != tokens[j - 1].sentence:
@@ -223,6 +227,8 @@ def _continues(tokens: list[Token], j: int) -> bool:
     t = tokens[j]
     if t.norm[:1] in "وفبل" and t.norm != t.base:
         return False
+    if t.norm in _RELATIVE_PRONOUNS:
+        return False  # "مدينة الرمادي التي": the clause is about the town
     return not (country_for(t.norm) or any(
         is_cue(t, kind) for kind in ("preposition", "direction", "locative", "capital")))
 

@@ -347,6 +347,33 @@ def resolve(doc: Document, cands: list[Candidate], ctx: Counter) -> None:
             or (p.country in core and ctx.get(p.country, 0) > 0)
         ]
         c.chosen = max(ok, key=lambda p: (_score(c, p, ctx, top, anchors), p.population))
+    _same_name_again(doc, cands)
+
+
+def _same_name_again(doc: Document, cands: list[Candidate]) -> None:
+    """"مدينة الرمادي ... معركة استعادة الرمادي": a common word (الرمادي is
+    also "grey") that the article has named after a locative noun names that
+    place again where it is written the same way, with the article: one
+    sense per article.  (Not from the tagger's or a qualifier's evidence
+    alone: "العربي" tagged once as a place is still "Arab" elsewhere.)"""
+    placed: dict[str, Place] = {}
+    for c in cands:
+        if (c.chosen is not None and c.common and c.after_locative and c.article
+                and c.chosen.feature in ("city", "district", "admin1")):
+            placed.setdefault(c.key, c.chosen)
+    if not placed:
+        return
+    tokens = doc.tokens
+    for c in cands:
+        p = placed.get(c.key)
+        if (p is None or c.chosen is not None or c.approx is not None or not c.article
+                or p not in c.places or c.person or c.person_like or c.sea or c.outlet
+                or c.head or c.accord or c.adjectival):
+            continue
+        prev = tokens[c.i - 1] if c.i else None
+        if prev is not None and prev.is_word and prev.prefix.endswith("ال"):
+            continue  # "الثوب الرمادي": an adjective after a definite noun
+        c.chosen = p
 
 
 def to_dict(doc: Document, c: Candidate) -> dict[str, Any]:
