@@ -375,3 +375,21 @@ def test_the_supplement_names_each_place_once() -> None:
                 twice.append((name, seen[(name, row[3])], row[1]))
             seen[(name, row[3])] = row[1]
     assert twice == []
+
+
+def test_a_curated_region_tells_its_country_whatever_small_towns_share_its_name() -> None:
+    # "كشمير" is also Cashmere, Washington; the region makes the article Indian.
+    out = places("تحصل الهجمات في منطقة كشمير، لكنها نادرة في البنجاب المجاور")
+    assert [(p["text"], p["country"]) for p in out] == [("كشمير", "IN"), ("البنجاب", "IN")]
+
+
+def test_names_by_their_qualifier_or_context() -> None:
+    assert places("وفي الهند خاصة في مدينة حيدر أباد")[-1]["country"] == "IN"
+    assert places("تقع حيدر آباد في إقليم السند الباكستاني")[0]["country"] == "PK"
+    assert places("خلال زيارة لاقليم كردستان الايراني")[0]["country"] == "IR"
+
+
+def test_a_nisba_after_a_noun_with_li_and_the_article_is_an_adjective() -> None:
+    # "للعيادات السعودية": ل + ال written لل; the adjective, not Saudi Arabia.
+    assert found("التابعة للعيادات السعودية التخصصية") == []
+    assert found("وللسعودية دور كبير في المنطقة")[0][1:] == ("SA", "country")

@@ -200,8 +200,9 @@ def _is_adjective(tokens: list[Token], i: int) -> bool:
     prev = tokens[i - 1]
     if tok.norm.endswith("يه") and prev.norm.endswith("ي") and country_for(prev.norm):
         return False
+    # ("للعيادات السعودية": ل + ال is written لل.)
     return (prev.is_word and prev.sentence == tok.sentence and tok.prefix.endswith("ال")
-            and prev.prefix.endswith("ال"))
+            and prev.prefix.endswith(("ال", "لل")))
 
 
 def _qualifies_place_before(out: list[Candidate], tokens: list[Token], i: int) -> bool:

@@ -128,10 +128,14 @@ def _context(doc: Document, cands: list[Candidate]) -> Counter:
             continue  # "أمير قطر" still tells Qatar; "باراك أوباما" tells nothing
         countries = {p.country for p in c.places}
         named = [p.country for p in c.places if p.feature == "country"]
-        if named and all(p.population < BIG_TOWN for p in c.places if p.feature == "city"):
+        curated = {p.country for p in c.places if p.feature in CURATED}
+        small_towns = all(p.population < BIG_TOWN for p in c.places if p.feature == "city")
+        if named and small_towns:
             # "لبنان" names the country, whatever small towns abroad share
             # the name ("عمان" is also Amman: no evidence either way).
             countries = {named[0]}
+        elif len(curated) == 1 and small_towns:
+            countries = curated  # "كشمير": the curated region, not Cashmere, Washington
         if len(countries) != 1:
             continue
         # Only names that stand on their own count: a small town's name is
