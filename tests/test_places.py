@@ -325,6 +325,9 @@ def test_the_kurdistan_region_of_iraq_names_iraq_too() -> None:
     ("شهدت مدينة سيئون في محافظة حضر موت توزيع مساعدات", "Seiyun"),
     ("استهدف التفجير ناحية بني سعد بمحافظة ديالى", "Bani Saad"),
     ("اعتصم مواطنون قرب مطمر في منطقة الناعمة جنوب بيروت", "Naameh"),
+    ("نصبوا كمينا للقافلة في ولاية شرناق", "Sırnak"),
+    ("وجود المحافظ في مديرية غيل باوزير", "Ghayl Ba Wazir"),
+    ("انفجرت عبوة غربي بعقوبة", "Baqubah"),
 ])
 def test_regions_and_towns_the_news_names(text: str, name: str) -> None:
     assert name in [p["name"] for p in places(text)]
@@ -369,6 +372,10 @@ def test_the_supplement_names_each_place_once() -> None:
                 twice.append((name, seen[(name, row[3])], row[1]))
             seen[(name, row[3])] = row[1]
     assert twice == []
+    # cities_ar.tsv: one line a GeoNames id (a second line would replace the first).
+    ids = [line.split("\t")[0] for line in (path.parent / "cities_ar.tsv").read_text(
+        encoding="utf-8").splitlines() if line.strip() and not line.startswith("#")]
+    assert sorted({i for i in ids if ids.count(i) > 1}) == []
 
 
 def test_a_curated_region_tells_its_country_whatever_small_towns_share_its_name() -> None:
@@ -387,3 +394,10 @@ def test_a_nisba_after_a_noun_with_li_and_the_article_is_an_adjective() -> None:
     # "للعيادات السعودية": ل + ال written لل; the adjective, not Saudi Arabia.
     assert found("التابعة للعيادات السعودية التخصصية") == []
     assert found("وللسعودية دور كبير في المنطقة")[0][1:] == ("SA", "country")
+
+
+def test_a_direction_as_an_adverb_qualifies_nothing() -> None:
+    # "من حلب شمالا إلى عدن جنوبا": northwards; Aden does not qualify Aleppo.
+    assert [p[:2] for p in found("أحسوا بالرسالة من حلب شمالا إلى عدن جنوبا")] == [
+        ("حلب", "SY"), ("عدن", "YE")]
+

@@ -217,6 +217,8 @@ def _qualifies_place_before(out: list[Candidate], tokens: list[Token], i: int) -
     return code is not None and any(p.country == code for p in out[-1].places)
 
 
+# Directions as adverbs ("شمالاً": northwards), written without the tanween.
+_ADVERBIAL_DIRECTIONS = frozenset({"شمالا", "جنوبا", "شرقا", "غربا"})
 _RELATIVE_PRONOUNS = frozenset({"التي", "الذي", "الذين", "اللتين", "اللذين", "اللتان", "اللذان",
                                 "اللاتي", "اللواتي"})
 
@@ -503,7 +505,9 @@ def gather_evidence(doc: Document, cands: list[Candidate]) -> None:
         inside = False  # "حي X في/ب مدينة Y": Y contains X
         while k < len(tokens) and steps < _QUALIFIER_WINDOW:
             t = tokens[k]
-            if not t.is_word or t.sentence != tok.sentence:
+            if not t.is_word or t.sentence != tok.sentence or t.norm in _ADVERBIAL_DIRECTIONS:
+                # ("من حلب شمالا إلى عدن جنوبا": "northwards" takes no
+                # complement; Aden does not qualify Aleppo.)
                 break
             code = country_for(t.norm)
             if code:
