@@ -217,10 +217,10 @@ def _timed_pool(items: list[Item], n: int, reference_date: str | None,
     conn.close()
 
 
-def _host_work(words: list[str], conn: Any) -> None:
-    """In a forked child: the fixed workload, its CPU ms sent back."""
-    conn.send(_count_words_ms(words))
-    conn.close()
+def _host_work(repeats: int) -> None:
+    """In a forked child: the fixed workload, `repeats` times."""
+    for _ in range(repeats):
+        _probe_ms()
 
 
 def host_parallel_speedup(n: int, trials: int = 5, repeats: int = 200) -> float:
@@ -229,21 +229,19 @@ def host_parallel_speedup(n: int, trials: int = 5, repeats: int = 200) -> float:
     The ceiling of any pool's speed-up on this host: the workload is pure
     Python with no shared state, so on n idle cores it gives n.  A virtual
     machine whose vCPUs share physical cores (hyperthreads) or a busy host
-    gives less, and no pool does better than that.
+    gives less, and no pool does better than that.  `repeats` probes of ~2 ms
+    make ~0.4 s a process: forking is noise next to it.
     """
     import multiprocessing
 
     ctx = multiprocessing.get_context("fork")
-    words = _PROBE_WORDS * repeats  # ~0.4 s a process: forking is noise next to it
 
     def wall(k: int) -> float:
-        pipes = [ctx.Pipe(duplex=False) for _ in range(k)]
         t = time.perf_counter()
-        procs = [ctx.Process(target=_host_work, args=(words, send)) for _, send in pipes]
+        procs = [ctx.Process(target=_host_work, args=(repeats,)) for _ in range(k)]
         for p in procs:
             p.start()
-        for (receive, _), p in zip(pipes, procs, strict=True):
-            receive.recv()
+        for p in procs:
             p.join()
         return time.perf_counter() - t
 
