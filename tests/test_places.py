@@ -401,3 +401,23 @@ def test_a_direction_as_an_adverb_qualifies_nothing() -> None:
     assert [p[:2] for p in found("أحسوا بالرسالة من حلب شمالا إلى عدن جنوبا")] == [
         ("حلب", "SY"), ("عدن", "YE")]
 
+
+
+def test_a_quarters_number_does_not_hide_its_qualifier() -> None:
+    # "حي اليرموك الثانية غربي بعقوبة": a quarter of Baqubah, not Yarmouk camp.
+    out = places("انفجرت عبوة ناسفة في حي اليرموك الثانية غربي بعقوبة")
+    assert [(p["text"], p["country"], p.get("approximate", False)) for p in out] == [
+        ("اليرموك", "IQ", True), ("بعقوبة", "IQ", False)]
+
+
+def test_an_appositive_after_a_comma_says_where_a_place_lies() -> None:
+    # Hamdan in Sanaa governorate, not Hamadan in Iran.
+    out = places("وقع تمرد في منطقة همدان، بمحافظة صنعاء، وفق المصادر")
+    assert [(p["text"], p["country"]) for p in out] == [("همدان", "YE"), ("محافظة صنعاء", "YE")]
+    # "مطار عدن، في إطار": what follows the comma is no qualifier.
+    assert places("وصلت طائرة إلى مطار عدن، في إطار الجسر الجوي")[0]["country"] == "YE"
+
+
+def test_an_indefinite_adjective_after_a_locative_noun_names_nothing() -> None:
+    assert found("سيطر الثوار على مناطق جديدة في ريف حماة")[-1][0] != "جديدة"
+    assert all(p[0] != "جديدة" for p in found("لتكوين ولاية جديدة في المنطقة"))

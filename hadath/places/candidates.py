@@ -258,6 +258,17 @@ _REGION_HEADS = ("محافظه", "ولايه", "اقليم")  # as gazetteer key
 _LIST_COMMAS = frozenset({"،", ","})
 
 
+
+def _contains_next(tokens: list[Token], k: int) -> bool:
+    """"بمحافظة صنعاء", "في محافظة صنعاء": after a comma, an appositive that
+    says where the place before the comma lies ("مطار عدن، في إطار" goes on
+    with something else, and إطار is no qualifier)."""
+    tok = tokens[k]
+    if tok.norm == "في" and k + 1 < len(tokens):
+        tok = tokens[k + 1]
+        return not tok.prefix and is_cue(tok, "locative")
+    return tok.norm[:1] == "ب" and not tok.prefix.endswith("ال") and is_cue(tok, "locative")
+
 def _add_regions(c: Candidate) -> None:
     """Add the first-level regions named like the candidate's town.
 
@@ -436,8 +447,11 @@ def gather_evidence(doc: Document, cands: list[Candidate]) -> None:
             # "المنطقة دون" does not.
             # "شارع الثورة", "سجن بغداد": a street's or a building's name,
             # no evidence that the name itself is a place.
+            # "مناطق جديدة", "ولاية جديدة": an indefinite adjective
+            # describes the noun, it names nothing.
             if (is_cue(prev, "locative") and not c.clitic and not is_cue(prev, "head")
-                    and (not prev.prefix.endswith("ال") or is_cue(prev, "capital"))):
+                    and (not prev.prefix.endswith("ال") or is_cue(prev, "capital"))
+                    and not (is_cue(tok, "adjective") and not tok.prefix.endswith("ال"))):
                 c.strong = True
                 c.after_locative = not is_cue(prev, "capital")
                 base = split_article(prev.norm)[1]
@@ -503,6 +517,12 @@ def gather_evidence(doc: Document, cands: list[Candidate]) -> None:
         k = c.j
         steps = 0
         inside = False  # "حي X في/ب مدينة Y": Y contains X
+        if c.after_locative and k < len(tokens) and is_cue(tokens[k], "ordinal") \
+                and tokens[k].prefix.endswith("ال"):
+            k += 1  # "حي اليرموك الثانية غربي بعقوبة": the number is part of the name
+        if c.after_locative and k + 1 < len(tokens) and tokens[k].norm in _LIST_COMMAS \
+                and _contains_next(tokens, k + 1):
+            k += 1  # "منطقة همدان، بمحافظة صنعاء": an appositive says where it lies
         while k < len(tokens) and steps < _QUALIFIER_WINDOW:
             t = tokens[k]
             if not t.is_word or t.sentence != tok.sentence or t.norm in _ADVERBIAL_DIRECTIONS:

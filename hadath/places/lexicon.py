@@ -71,7 +71,8 @@ def never_keys() -> frozenset[str]:
         if other >= _NEVER_OTHER and place < _NEVER_SHARE * (place + other):
             out.add(key)
     for kind, words in cues().items():
-        if kind not in ("capital", "core", "given", "sea", "head", "compound"):
+        if kind not in ("capital", "core", "given", "sea", "head", "compound", "ordinal",
+                        "adjective"):
             out.update(words)
     return frozenset(out)
 
