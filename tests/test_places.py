@@ -421,3 +421,24 @@ def test_an_appositive_after_a_comma_says_where_a_place_lies() -> None:
 def test_an_indefinite_adjective_after_a_locative_noun_names_nothing() -> None:
     assert found("سيطر الثوار على مناطق جديدة في ريف حماة")[-1][0] != "جديدة"
     assert all(p[0] != "جديدة" for p in found("لتكوين ولاية جديدة في المنطقة"))
+
+
+def test_a_camp_placed_against_a_province_is_approximate_at_region_precision() -> None:
+    out = places("خلال زيارة لمعسكر رويك شرق محافظة مأرب أمس")
+    camp = out[0]
+    assert (camp["text"], camp["country"], camp["approximate"], camp["precision"]) == (
+        "رويك", "YE", True, 3)
+
+
+def test_a_hill_or_a_valley_keeps_its_head_noun_and_may_bear_a_persons_name() -> None:
+    out = places("سيطرت المقاومة على تبة مسعود بمديرية مشرعة بعد هجوم")
+    assert (out[0]["text"], out[0]["country"], out[0]["precision"]) == ("تبة مسعود", "YE", 2)
+    # The adjective after the name describes the mountain.
+    out = places("تسيطر المقاومة على جبل يسوف الاستراتيجي في مدينة لودر")
+    assert out[0]["text"] == "جبل يسوف"
+
+
+def test_an_unknown_name_never_swallows_a_second_locative_noun() -> None:
+    # Two places ("الصدرين" and "مريس"), not one name "الصدرين بمنطقة مريس".
+    out = places("قصف معسكر الصدرين بمنطقة مريس شمال مدينة الضالع")
+    assert all("بمنطقة" not in p["text"] for p in out)

@@ -404,7 +404,10 @@ def to_dict(doc: Document, c: Candidate) -> dict[str, Any]:
 
 
 _UNKNOWN_CUES = ("مدينه", "بلده", "قريه", "منطقه", "حي", "مخيم", "ناحيه", "قضاء", "مديريه",
-                 "ضاحيه", "بلديه", "في", "قرب")
+                 "ضاحيه", "بلديه", "في", "قرب", "معسكر", "تبه", "تله", "وادي", "جبل")
+# Heads that are part of a natural feature's name ("تبة مسعود", "وادي عقان"):
+# the reported span starts at them.
+_FEATURE_HEADS = ("تبه", "تله", "وادي", "جبل")
 
 
 _LIST_CUES = ("قريتي", "بلدتي", "مدينتي", "منطقتي", "حيي", "قري", "بلدات", "مناطق", "احياء", "مخيمات")
@@ -437,15 +440,19 @@ def approximate(doc: Document, cands: list[Candidate]) -> list[tuple[int, dict[s
     frequent, stop, common, never = frequent_words(), stop_keys(), common_keys(), never_keys()
     given = given_names()
 
-    def plausible(x: Token) -> bool:
+    def plausible(x: Token, feature_name: bool = False) -> bool:
+        # ("تبة مسعود", "جبل صبر": after a hill's or a valley's head noun a
+        # person's name or a common word names the feature.)
         key = split_article(x.norm)[1]
+        if feature_name:
+            return not (len(key) < 3 or key in stop or key in never or country_for(x.norm))
         return not (len(key) < 3 or key in frequent or key in stop or key in common
                     or key in never or country_for(x.norm) or x.norm in given)
 
     out = []
     for c in cands:
         p = c.chosen
-        if p is None or p.feature not in ("city", "district") or c.i < 3:
+        if p is None or p.feature not in ("city", "district", "admin1") or c.i < 3:
             continue
         k = c.i - 1
         # "شمال مدينة سامراء": a locative noun between the direction and the town.
@@ -464,7 +471,9 @@ def approximate(doc: Document, cands: list[Candidate]) -> list[tuple[int, dict[s
                 and tokens[m].sentence == sentence and m not in covered:
             cue = tokens[m - 1]
             base = split_article(cue.norm)[1]
-            if not cue.prefix.endswith("ال") and (base in _UNKNOWN_CUES or base in _LIST_CUES):
+            if not cue.prefix.endswith("ال") and (base in _UNKNOWN_CUES or base in _LIST_CUES or (
+                    tokens[m - 1].is_word and any(v in _FEATURE_HEADS or v == "معسكر"
+                                                  for v in variants(cue.norm)))):
                 break
             m -= 1
         else:
@@ -482,8 +491,12 @@ def approximate(doc: Document, cands: list[Candidate]) -> list[tuple[int, dict[s
                                    or tokens[m - 1].norm == "في"):
             continue
         for name in names:
-            if len(name) > _MAX_NAME_WORDS:
-                continue
+            while len(name) > 1 and is_cue(tokens[name[-1]], "epithet"):
+                name = name[:-1]  # "جبل يسوف الاستراتيجي"
+            if len(name) > _MAX_NAME_WORDS or any(
+                    any(ch.isdigit() for ch in tokens[t].norm) for t in name) or any(
+                    is_cue(tokens[t], "locative") for t in name[1:]):
+                continue  # "معسكر الصدرين بمنطقة مريس": two places, not one name
             first, last = tokens[name[0]], tokens[name[-1]]
             if any(t in covered for t in name):
                 continue
@@ -498,6 +511,9 @@ def approximate(doc: Document, cands: list[Candidate]) -> list[tuple[int, dict[s
                     tokens[t].norm != tokens[t].base and not tokens[t].prefix.endswith("ال")
                     for t in name[1:]):
                 continue
+            if name[0] == m and split_article(tokens[m - 1].norm)[1] in _FEATURE_HEADS \
+                    and not tokens[m - 1].prefix:
+                start = tokens[m - 1].start  # "تبة مسعود": the hill's name
             out.append((start, _near_dict(doc, start, last.end, p)))
     out += _contained(doc, cands, covered, plausible)
     return out
@@ -508,14 +524,16 @@ def _near_dict(doc: Document, start: int, end: int, p: Place) -> dict[str, Any]:
     return {
         "text": text, "name": text, "name_ar": text, "country": p.country,
         "admin1": p.admin1, "lat": p.lat, "lon": p.lon, "geonameid": None,
-        "feature": "city", "precision": 2, "approximate": True, "near": p.name,
-        "start": start, "end": end,
+        # Near a town: precision 2; somewhere in a province: 3 (ACLED).
+        "feature": "city", "precision": 2 if p.feature in ("city", "district") else 3,
+        "approximate": True, "near": p.name, "start": start, "end": end,
     }
 
 
 # Nouns that introduce a named part of a town: "حي الشراونة في بعلبك".
 _PART_CUES = frozenset({"حي", "منطقه", "قريه", "بلده", "مخيم", "ناحيه", "قضاء", "مديريه",
-                        "ضاحيه", "سجن", "حاجز", "معبر", "شارع", "ساحه", "ميدان"})
+                        "ضاحيه", "سجن", "حاجز", "معبر", "شارع", "ساحه", "ميدان",
+                        "معسكر", "تبه", "تله", "وادي", "جبل"})
 
 
 # "X التابعة لـ Y": X belongs to (lies in) Y.
@@ -523,7 +541,7 @@ _BELONGING = frozenset({"التابعه", "التابع"})
 
 
 def _contained(doc: Document, cands: list[Candidate], covered: set[int],
-               plausible: Callable[[Token], bool]) -> list[tuple[int, dict[str, Any]]]:
+               plausible: Callable[..., bool]) -> list[tuple[int, dict[str, Any]]]:
     """Unknown quarters, camps and prisons inside a known town: "حي الشراونة
     في بعلبك", "سجن غويران بالحسكة", "قرية شنف التابعة لناحية نمرود", placed
     at that town (precision 2, approximate)."""
@@ -548,6 +566,8 @@ def _contained(doc: Document, cands: list[Candidate], covered: set[int],
             end = k - 2  # "منطقة الحراريات التابعة لقضاء الكرمة"
         else:
             continue
+        while end > 1 and is_cue(tokens[end], "epithet"):
+            end -= 1  # "جبل يسوف الاستراتيجي في مديرية لودر"
         for size in range(1, _MAX_NAME_WORDS + 1):
             m = end - size + 1
             if m < 1:
@@ -560,9 +580,12 @@ def _contained(doc: Document, cands: list[Candidate], covered: set[int],
             cue = tokens[m - 1]
             if cue.sentence == sentence and not cue.prefix.endswith("ال") and any(
                     v in _PART_CUES for v in variants(cue.norm)):
-                if plausible(tokens[end]):
-                    out.append((tokens[m].start,
-                                _near_dict(doc, tokens[m].start, tokens[end].end, p)))
+                head = split_article(cue.norm)[1]
+                if plausible(tokens[end], head in _FEATURE_HEADS):
+                    start = tokens[m].start
+                    if not cue.prefix and head in _FEATURE_HEADS:
+                        start = cue.start  # "تبة مسعود بمديرية مشرعة"
+                    out.append((start, _near_dict(doc, start, tokens[end].end, p)))
                 break
     return out
 
