@@ -328,6 +328,8 @@ def test_the_kurdistan_region_of_iraq_names_iraq_too() -> None:
     ("نصبوا كمينا للقافلة في ولاية شرناق", "Sırnak"),
     ("وجود المحافظ في مديرية غيل باوزير", "Ghayl Ba Wazir"),
     ("انفجرت عبوة غربي بعقوبة", "Baqubah"),
+    ("عاد المقاتلون إلى جمهورية الشيشان", "Chechnya"),
+    ("أعلن الوزير من السراي الحكومي أن المجلس سيجتمع", "Grand Serail (Beirut)"),
 ])
 def test_regions_and_towns_the_news_names(text: str, name: str) -> None:
     assert name in [p["name"] for p in places(text)]
@@ -442,3 +444,12 @@ def test_an_unknown_name_never_swallows_a_second_locative_noun() -> None:
     # Two places ("الصدرين" and "مريس"), not one name "الصدرين بمنطقة مريس".
     out = places("قصف معسكر الصدرين بمنطقة مريس شمال مدينة الضالع")
     assert all("بمنطقة" not in p["text"] for p in out)
+
+
+def test_a_name_listed_with_countries_is_the_country() -> None:
+    out = places("يشارك بها قطر والأردن والإمارات والبحرين وعمان واليمن")
+    assert ("عمان", "OM") in [(p["text"], p["country"]) for p in out]
+    out = places("قوة من نيجيريا وتشاد والكاميرون والنيجر وبنين")
+    assert ("بنين", "BJ") in [(p["text"], p["country"]) for p in out]
+    # Alone, عمان with Jordan in the article is Amman.
+    assert places("زار الملك الأردن واجتمع بالوزراء في عمان")[-1]["country"] == "JO"

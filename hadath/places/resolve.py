@@ -342,6 +342,12 @@ def resolve(doc: Document, cands: list[Candidate], ctx: Counter) -> None:
                   or p.feature not in ("city", "district") or p.capital]
         if not ok:
             continue
+        if c.partners and any(p.feature == "country" for p in ok) and all(
+                any(q.feature == "country" for q in o.places) for o in c.partners) and any(
+                all(q.feature == "country" for q in o.places) for o in c.partners):
+            # "والأردن والإمارات ... وعمان واليمن": listed with countries, a
+            # country's name is the country (Oman, not Amman).
+            ok = [p for p in ok if p.feature == "country"]
         biggest = max((p.population for p in ok if p.feature == "city"), default=0)
         core = core_countries()
         ok = [
