@@ -317,3 +317,22 @@ def test_a_tally_of_events_is_no_event():
     assert events("شنت طائرات التحالف 60 غارة على مواقع التنظيم في الرقة.") == []
     # A raid of several strikes is one event.
     assert only(events("شن التحالف ليلا نحو 15 غارة على مواقع المتمردين في التواهي."), "ASSAULT")
+
+
+def test_an_anaphoric_mention_in_commentary_refers_to_nothing():
+    # "الهجمات" in a sentence the filter finds no event in, with no earlier
+    # attack to refer to: no record.
+    text = ("وكان التنظيم الإرهابي قد حث أنصاره على تكثيف الهجمات أثناء شهر رمضان "
+            "ضد المسيحيين والشيعة والمسلمين السنة.")
+    assert only(events(text), "ASSAULT") == []
+    # After a reported attack, the same word still joins it.
+    text = ("قتل خمسة جنود في هجوم شنه مسلحون على حاجز للجيش شمال بغداد أمس. "
+            "وكان التنظيم قد حث أنصاره على تكثيف الهجمات.")
+    (rec,) = only(events(text), "ASSAULT")
+    assert rec["fatalities"] == 5
+
+
+def test_a_name_that_reads_as_a_clitic_and_a_trigger_is_no_trigger():
+    # بايدن (Biden) is not ب + أيدن ("they supported").
+    text = "ظهر الرئيس أوباما أمام الصحفيين وإلى جانبه نائب الرئيس جون بايدن."
+    assert only(events(text), "SUPPORT") == []

@@ -59,6 +59,9 @@ class Mention:
     confidence: float = 0.0
     anaphoric: bool = False
     figures_hint: bool = False  # the sentence states casualties
+    # An anaphoric mention ("الغارات") in a sentence the filter finds no event
+    # in: it may only add to a record that other mentions found.
+    below_gate: bool = False
     unidentified: dict[str, Any] | None = None
 
     def trigger_span(self, doc: Document) -> dict[str, Any]:
@@ -280,9 +283,11 @@ def mentions(doc: Document, views: list[SentenceView]) -> list[Mention]:
                 continue  # "121 هجومًا مسلحًا" with no day: a tally of events, not one
             if t is None and anaphoric and _dated_otherwise(doc, view):
                 continue  # "بعد أن أطاحت المظاهرات" in a sentence about 2020: background
-            if p is not None and p < GATE and not m.anaphoric and not m.figures_hint \
+            if p is not None and p < GATE and not m.figures_hint \
                     and (t is None or t.get("granularity") != "day"):
-                continue  # the filter finds no event here and nothing dates one
+                if not m.anaphoric:
+                    continue  # the filter finds no event here and nothing dates one
+                m.below_gate = True
             if t is not None and _historical(doc, t):
                 continue  # "سنة 2003", "عام 2009": background, not this article's event
             if t is not None and sent_figures and m.type == "ASSAULT" and _since(doc, t):

@@ -94,7 +94,8 @@ def merge(mentions: list[Mention]) -> list[Record]:
             records.append(Record([m]))
         else:
             target.mentions.append(m)
-    return records
+    # "الغارات" in an opinion piece that reports no raid refers to nothing.
+    return [r for r in records if not all(x.below_gate for x in r.mentions)]
 
 
 def best_mode(r: Record) -> str | None:
