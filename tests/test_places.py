@@ -330,6 +330,7 @@ def test_the_kurdistan_region_of_iraq_names_iraq_too() -> None:
     ("انفجرت عبوة غربي بعقوبة", "Baqubah"),
     ("عاد المقاتلون إلى جمهورية الشيشان", "Chechnya"),
     ("أعلن الوزير من السراي الحكومي أن المجلس سيجتمع", "Grand Serail (Beirut)"),
+    ("هو مقر قيادة الجيش الليبي في محافظة الجفرة", "Jufra"),
 ])
 def test_regions_and_towns_the_news_names(text: str, name: str) -> None:
     assert name in [p["name"] for p in places(text)]
@@ -453,3 +454,22 @@ def test_a_name_listed_with_countries_is_the_country() -> None:
     assert ("بنين", "BJ") in [(p["text"], p["country"]) for p in out]
     # Alone, عمان with Jordan in the article is Amman.
     assert places("زار الملك الأردن واجتمع بالوزراء في عمان")[-1]["country"] == "JO"
+
+
+def test_a_reading_must_lie_in_the_stated_direction() -> None:
+    # 'Amran lies north of Aden: "منطقة عمران غرب عدن" is another place.
+    out = places("سبق له تحرير منطقة عمران غرب عدن")
+    assert (out[0]["text"], out[0].get("approximate"), out[0].get("near")) == ("عمران", True, "Aden")
+    # Of the two Surans, the one north of Aleppo.
+    assert places("قصف التحالف ناحية صوران شمالي حلب")[0]["lat"] > 36.3
+    # Directions are given loosely: Ba'aj lies west-south-west of Mosul.
+    assert places("لدى مروره في قضاء البعاج جنوبي الموصل")[0]["name"] == "Al Ba'aj"
+    assert places("قتل خمسة في مدينة سبها جنوب طرابلس")[0]["name"] == "Sabha"
+
+
+def test_a_bare_junction_noun_and_hope_are_not_towns() -> None:
+    assert [p["text"] for p in places("تمت على حاجز عند مفرق سجو قرب إعزاز")] == ["إعزاز"]
+    assert places("وصل اللاجئون إلى مدينة المفرق")[0]["name"] == "Mafraq"
+    assert found("نتطلع بأمل أن يؤدي الاتفاق مع إيران إلى السلام") == [
+        ("إيران", "IR", "country")]
+    assert places("وصل الوفد الإيراني إلى مدينة آمل شمال إيران")[0]["name"] == "Amol"

@@ -73,6 +73,7 @@ class Candidate:
     article: bool = False  # the first word carries the article in the text
     coordinated: bool = False  # joined by و to the place before it
     sea: bool = False  # "بحر اليابان": names a sea, not the place
+    junction: bool = False  # "مفرق سجو": a junction named after the next word
     outlet: bool = False  # "وكالة الأناضول", 'لـ«الرياض»': a news outlet's name
     accord: bool = False  # "اتفاق فيينا": names an accord, not the town
     region_list: bool = False  # "محافظات دمشق وحلب": a list of first-level regions
@@ -81,6 +82,7 @@ class Candidate:
     tagged_person: bool = False  # the tagger's PER span is exactly this name, no other sign
     nisba_qualifier: bool = False  # the qualifier is an adjective ("طرابلس الليبية")
     direction_qualifier: bool = False  # "صور جنوب لبنان"
+    qualifier_bearing: float | None = None  # degrees from north: "غرب عدن" -> 270
     qualifier_points: list[Place] = field(default_factory=list)  # "جنوب بغداد"
     qualifier_countries: set[str] = field(default_factory=set)
     qualifier_admin1: set[str] = field(default_factory=set)
@@ -259,6 +261,27 @@ _LIST_COMMAS = frozenset({"،", ","})
 
 
 
+# Compass words as unit vectors (north, east): "جنوب شرق" sums two.
+_COMPASS = {"شمال": (1, 0), "جنوب": (-1, 0), "شرق": (0, 1), "غرب": (0, -1)}
+
+
+def _bearing_of(words: list[Token]) -> float | None:
+    """The bearing (degrees from north) that the direction words say, if any."""
+    north = east = 0
+    for w in words:
+        if not is_cue(w, "direction"):
+            continue
+        for v in variants(w.norm):
+            key = v.removesuffix("ي").removesuffix("ا")
+            if key in _COMPASS:
+                north += _COMPASS[key][0]
+                east += _COMPASS[key][1]
+                break
+    if north == 0 and east == 0:
+        return None
+    return math.degrees(math.atan2(east, north)) % 360
+
+
 def _contains_next(tokens: list[Token], k: int) -> bool:
     """"بمحافظة صنعاء", "في محافظة صنعاء": after a comma, an appositive that
     says where the place before the comma lies ("مطار عدن، في إطار" goes on
@@ -423,6 +446,11 @@ def gather_evidence(doc: Document, cands: list[Candidate]) -> None:
             # "الشيخ مقصود", "أبو غريب": also a person's name.
             c.person_like = True
         tok = tokens[c.i]
+        # "مفرق سجو", "ومفرق الوهط": a bare junction noun before a name is the
+        # junction, not the town written with the article (المفرق).
+        c.junction = (c.j == c.i + 1 and not tok.prefix.endswith("ال") and is_cue(tok, "junction")
+                      and c.j < len(tokens) and tokens[c.j].is_word
+                      and tokens[c.j].sentence == tok.sentence)
         # A name that is also a nisba adjective ("مدن سورية") is the
         # country only after a preposition or at the start of a sentence.
         c.adjectival = (c.j == c.i + 1 and not tok.prefix.endswith("ال")
@@ -546,6 +574,7 @@ def gather_evidence(doc: Document, cands: list[Candidate]) -> None:
                 c.direction_qualifier = any(
                     is_cue(tokens[m], "direction") for m in range(c.j, k + 1)
                 )
+                c.qualifier_bearing = _bearing_of(tokens[c.j:k + 1])
                 inside = inside or attached
                 quals = [p for p in other.places if p.feature in ("country", "admin1", "region")]
                 # A country's name also names towns elsewhere (Lebanon,

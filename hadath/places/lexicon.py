@@ -72,7 +72,7 @@ def never_keys() -> frozenset[str]:
             out.add(key)
     for kind, words in cues().items():
         if kind not in ("capital", "core", "given", "sea", "head", "compound", "ordinal",
-                        "adjective", "epithet"):
+                        "adjective", "epithet", "junction"):
             out.update(words)
     return frozenset(out)
 

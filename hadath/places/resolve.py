@@ -166,6 +166,44 @@ def _haversine(a: Place, b: Place) -> float:
     return 12742.0 * math.asin(min(1.0, math.sqrt(h)))
 
 
+# A reading this close to the town it is placed against fits any direction.
+_DIRECTION_SLACK_KM = 15.0
+# News gives directions loosely ("البعاج جنوبي الموصل": Ba'aj lies west-south-
+# west of Mosul).  A reading contradicts the stated direction when its
+# bearing strays more than this many degrees (towards the opposite side) ...
+_DIRECTION_OPPOSITE = 112.5
+# ... or, this far away, more than a neighbouring compass point.
+_DIRECTION_FAR_KM = 150.0
+_DIRECTION_FAR = 67.5
+
+
+def _bearing(a: Place, b: Place) -> float:
+    """Initial bearing from a to b, degrees from north."""
+    la1, lo1, la2, lo2 = map(math.radians, (a.lat, a.lon, b.lat, b.lon))
+    y = math.sin(lo2 - lo1) * math.cos(la2)
+    x = math.cos(la1) * math.sin(la2) - math.sin(la1) * math.cos(la2) * math.cos(lo2 - lo1)
+    return math.degrees(math.atan2(y, x)) % 360
+
+
+def _direction_fits(c: Candidate, p: Place) -> bool:
+    """"منطقة عمران غرب عدن", "ناحية صوران شمالي حلب": a reading of a name that
+    a locative noun introduces must lie in the stated direction from the town
+    it is placed against ('Amran lies north of Aden: this is another place;
+    "مدينة سبها جنوب طرابلس" is Sabha, however far)."""
+    if (c.qualifier_bearing is None or not c.qualifier_points or not c.after_locative
+            or p.feature not in ("city", "district")):
+        return True
+    for q in c.qualifier_points:
+        km = _haversine(p, q)
+        if km <= _DIRECTION_SLACK_KM:
+            return True
+        off = abs(_bearing(q, p) - c.qualifier_bearing) % 360
+        off = min(off, 360 - off)
+        if off <= _DIRECTION_FAR or (off <= _DIRECTION_OPPOSITE and km <= _DIRECTION_FAR_KM):
+            return True
+    return False
+
+
 def _written_mostly(key: str, with_article: bool) -> bool:
     """Whether news writes the one-word name `key` with (or without) the
     article at least _FORM_SKEW times as often as the other way."""
@@ -183,7 +221,7 @@ def _accept(c: Candidate, p: Place, ctx: Counter) -> bool:
         # 'لـ«الرياض»', "وكالة الأناضول": the outlet, not the town; a country
         # in the name ("تلفزيون الكويت") is still the outlet's country.
         return False
-    if c.sea or (c.accord and not c.partners and p.feature in ("city", "district")):
+    if c.sea or c.junction or (c.accord and not c.partners and p.feature in ("city", "district")):
         return False
     if c.head and not c.strong and p.population < BIG_TOWN and p.feature in ("city", "district"):
         return False
@@ -308,7 +346,8 @@ def _unknown_homonym(c: Candidate) -> Place | None:
         return None
     if c.qualifier_points:
         near = [q for q in c.qualifier_points if q.feature in ("city", "district")]
-        if near and not any(p.country == q.country for p in c.places for q in near):
+        if near and not any(p.country == q.country and _direction_fits(c, p)
+                            for p in c.places for q in near):
             return max(near, key=lambda q: q.population)
     elif c.qualifier_places:
         if not any(p.country == q.country and (q.admin1 is None or p.admin1 == q.admin1
@@ -340,6 +379,7 @@ def resolve(doc: Document, cands: list[Candidate], ctx: Counter) -> None:
             # (A capital stays: "حلفاء واشنطن في شمال سوريا" is Washington.)
             ok = [p for p in ok if p.country in c.qualifier_countries
                   or p.feature not in ("city", "district") or p.capital]
+        ok = [p for p in ok if _direction_fits(c, p)]
         if not ok:
             continue
         if c.partners and any(p.feature == "country" for p in ok) and all(
