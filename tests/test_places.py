@@ -473,3 +473,32 @@ def test_a_bare_junction_noun_and_hope_are_not_towns() -> None:
     assert found("نتطلع بأمل أن يؤدي الاتفاق مع إيران إلى السلام") == [
         ("إيران", "IR", "country")]
     assert places("وصل الوفد الإيراني إلى مدينة آمل شمال إيران")[0]["name"] == "Amol"
+
+
+@pytest.mark.parametrize("text,expected", [
+    # A namesake in the US does not hide Geneva in an article about the US.
+    ("قال الوزير الأمريكي إن واشنطن ستشارك في محادثات جنيف", ("جنيف", "CH")),
+    ("تعرض المهاجرون للاعتقال في سجون إيطاليا ومالطا", ("مالطا", "MT")),
+    ("تفجير في مدينة كويتا عاصمة إقليم بلوشستان الباكستاني", ("كويتا", "PK")),
+    ("افتتح الرئيس الروسي المنتدى الاقتصادي في سان بطرسبرغ", ("سان بطرسبرغ", "RU")),
+])
+def test_the_famous_place_of_a_name(text: str, expected: tuple[str, str]) -> None:
+    assert expected in [(p["text"], p["country"]) for p in places(text)]
+
+
+@pytest.mark.parametrize("text", [
+    "قال إن الشباب الصغار في السن يجندون في إيران",
+    "مواجهة تنظيم القاعدة في شبه الجزيرة العربية بدعم إيراني",
+    "قتل خمسة في هجوم على آلية للشرطة في فرنسا",
+    "ستواصل إيران دعم الحلفاء في إبادة الإرهاب",
+    "فصل البنين عن البنات في مدارس نيجيريا",
+    "وأضاف: وأرى أن الأمر يحتاج إلى مراجعة في نيجيريا",
+    "وأوضح عضو في «شورى كويتا» الهيئة المركزية لدى طالبان في باكستان",
+])
+def test_common_words_that_name_small_foreign_towns(text: str) -> None:
+    assert all(p["feature"] == "country" for p in places(text))
+
+
+def test_madrid_is_never_a_us_namesake() -> None:
+    out = places("قال الرئيس الأمريكي إنه أهم حدث منذ انعقاد مؤتمر مدريد للسلام في الولايات المتحدة")
+    assert ("مدريد", "US") not in [(p["text"], p["country"]) for p in out]
