@@ -23,10 +23,11 @@ BATCHES = sorted((ROOT / "tests" / "data" / "places").glob("heldout_batch_*.json
 # named after towns (0.882, P 0.946; 0.904, P 0.940; 0.863, P 0.934), not at
 # the others'.  Batch 13 was scored first at 0.858 (P 0.948): its bar sits
 # under 0.910 (P 0.953), the figure after the fixes it prompted in part;
-# batch 15 (first 0.895) under 0.924 (P 0.982).
+# batch 15 (first 0.895) under 0.924 (P 0.982); batch 21 (first 0.901, P
+# 0.961) under that first score until the fixes it prompts.
 _BARS = {"heldout_batch_8": (0.88, 0.94), "heldout_batch_9": (0.90, 0.93),
          "heldout_batch_10": (0.86, 0.93), "heldout_batch_13": (0.90, 0.95),
-         "heldout_batch_15": (0.91, 0.95)}
+         "heldout_batch_15": (0.91, 0.95), "heldout_batch_21": (0.89, 0.95)}
 
 
 def _predict(text: str) -> list[dict]:
