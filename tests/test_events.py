@@ -336,3 +336,34 @@ def test_a_name_that_reads_as_a_clitic_and_a_trigger_is_no_trigger():
     # بايدن (Biden) is not ب + أيدن ("they supported").
     text = "ظهر الرئيس أوباما أمام الصحفيين وإلى جانبه نائب الرئيس جون بايدن."
     assert only(events(text), "SUPPORT") == []
+
+
+@pytest.mark.parametrize("text,typ", [
+    ("وعند وصولنا إلى دير الزور مع الفجر رأينا المدينة.", "ASSAULT"),  # dawn
+    ("وقام الوزير بهذه الرحلة إلى طهران أمس.", "COERCE"),  # a trip, not رحّله
+    ("الاتجار بالدين والتدين ظاهرة منتشرة.", "ACCUSE"),  # religiosity, no verb
+    ("بتوجيه خادم الحرمين الشريفين أيده الله قدمت المملكة المساعدات.", "SUPPORT"),
+    ("انتشرت قوات مكافحة الشغب في الشوارع أمس.", "PROTEST"),
+    ("اتهم المتحدث ميليشيات فجر ليبيا بالإرهاب.", "ASSAULT"),
+])
+def test_words_that_look_like_triggers(text, typ):
+    assert only(events(text), typ) == []
+
+
+def test_a_verb_trigger_that_is_its_own_stem_with_al_still_fires():
+    # التقى: form VIII of لقي, its ال is no article.
+    assert only(events("التقى الرئيس اليمني في الرياض أمس مبعوث الأمم المتحدة."), "CONSULT")
+
+
+def test_a_recommendation_plans_and_a_denial_denies():
+    (rec,) = only(events("أوصى الحوثي بتفجير منزل كل من تثبت تبعيته للمقاومة."), "ASSAULT")
+    assert rec["status"] == "planned"
+    (rec,) = only(events("وصرح المتحدث نافيا أن تكون طائرات قد قصفت المدينة أمس."), "ASSAULT")
+    assert rec["status"] == "denied"
+
+
+def test_a_figure_that_counts_shells_counts_no_dead():
+    (rec,) = only(events("سقط أكثر من 160 قذيفة أمس على البلدتين، ما تسبب بمقتل شخص."), "ASSAULT")
+    assert rec["fatalities"] == 1
+    (rec,) = only(events("وقال المصدر إن جنديا لقي مصرعه في هجوم على حاجز للجيش أمس."), "ASSAULT")
+    assert rec["fatalities"] == 1

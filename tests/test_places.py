@@ -502,3 +502,8 @@ def test_common_words_that_name_small_foreign_towns(text: str) -> None:
 def test_madrid_is_never_a_us_namesake() -> None:
     out = places("قال الرئيس الأمريكي إنه أهم حدث منذ انعقاد مؤتمر مدريد للسلام في الولايات المتحدة")
     assert ("مدريد", "US") not in [(p["text"], p["country"]) for p in out]
+
+
+def test_bardo_is_not_b_plus_ordu_and_the_authorities_are_not_settat() -> None:
+    out = places("جاء بعد أشهر من الهجوم على متحف باردو في تونس، وأبلغوا السلطات")
+    assert [(p["text"], p["country"]) for p in out] == [("باردو", "TN"), ("تونس", "TN")]

@@ -92,6 +92,10 @@ def figures(doc: Document, view: SentenceView) -> list[Figure]:
     out: list[Figure] = []
     lo, hi = view.tok_start, view.tok_end
     starts = {h.i for h in view.casualties}
+    # "سقوط أكثر من 160 قذيفة": a figure that counts weapons or attacks.
+    # ("مقتل أحد المتظاهرين": protesters are people.)
+    counted_things = {o.i for o in view.instruments} | {
+        t.i for t in view.triggers if "participant" not in t.entries[0].flags}
     for h in view.casualties:
         entry = h.entries[0]
         value: int | None = entry.implied
@@ -102,7 +106,9 @@ def figures(doc: Document, view: SentenceView) -> list[Figure]:
                 k += 1
             if k < hi:
                 got = _number_at(toks, k, hi)
-                if got:
+                if got and got[1] in counted_things:
+                    pass  # no casualty figure, and no counted victim either
+                elif got:
                     value, end = got
                     more, end = _coordinated(toks, end, hi, starts)
                     value += more

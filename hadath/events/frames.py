@@ -227,6 +227,13 @@ def mentions(doc: Document, views: list[SentenceView]) -> list[Mention]:
             entry = h.entries[0]
             if _inside_name(org_spans, toks[h.i].start, toks[h.j - 1].end):
                 continue  # "مجلس التعاون الخليجي", "منظمة التعاون الإسلامي": a name
+            if entry.verb and toks[h.i].prefix.endswith("ال") and not entry.form.startswith("ال"):
+                # No verb takes the article: "القتل" is the noun, "التدين"
+                # (religiosity) no trigger at all.  (التقى is a verb: its ال
+                # is the stem's own.)
+                entry = next((e for e in h.entries if not e.verb), None)
+                if entry is None:
+                    continue
             if not entry.verb and _in_title(toks, h.i, view.tok_start):
                 continue  # "المفوض الأوروبي للمساعدات الإنسانية": a title
             cues = cues_for(view, toks, h.i, h.j)
