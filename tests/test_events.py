@@ -367,3 +367,19 @@ def test_a_figure_that_counts_shells_counts_no_dead():
     assert rec["fatalities"] == 1
     (rec,) = only(events("وقال المصدر إن جنديا لقي مصرعه في هجوم على حاجز للجيش أمس."), "ASSAULT")
     assert rec["fatalities"] == 1
+
+
+def test_roles_from_the_third_review():
+    # The singular noun before the figure is the verb's subject.
+    (rec,) = only(events("وقتل مسلح 38 سائحا في هجوم على فندق في سوسة أمس."), "ASSAULT")
+    assert (rec["fatalities"], [a["text"] for a in rec["actors"]]) == (38, ["مسلح"])
+    # A figure before a named group counts victims; ل after the attack noun names its doer.
+    (rec,) = only(events("قتل 4 حوثيين بعد هجوم للمقاومة بقذيفة صاروخية أمس."), "ASSAULT")
+    assert [a["text"] for a in rec["recipients"]] == ["حوثيين"]
+    assert [a["text"] for a in rec["actors"]] == ["للمقاومة"]
+    # A state named as the place is no party.
+    (rec,) = only(events("قتل ثلاثة جنود أتراك في هجوم قرب الحدود مع سوريا أمس."), "ASSAULT")
+    assert all(a["text"] != "سوريا" for a in rec["actors"] + rec["recipients"])
+    # "غارات نفذتها طائرات التحالف": the linking verb names the doer.
+    (rec,) = only(events("وشنت غارات جوية نفذتها طائرات التحالف على معسكر للحوثيين أمس."), "ASSAULT")
+    assert [a["text"] for a in rec["actors"]] == ["طائرات التحالف"]

@@ -100,7 +100,8 @@ def candidates(doc: Document, view: SentenceView) -> list[Candidate]:
         entry = h.entries[0]
         if "unknown" in entry.flags:
             continue  # "أي جهة" is handled as an unclaimed attack, not an actor
-        if "article" in entry.flags and h.j - h.i == 1 and "ال" not in toks[h.i].prefix:
+        if "article" in entry.flags and h.j - h.i == 1 and "ال" not in toks[h.i].prefix \
+                and not toks[h.i].prefix.endswith("لل"):  # ("للمقاومة": ل + ال)
             continue  # "تجمعوا أمام المبنى": the preposition, not an imam
         pool.append(Candidate(h.i, h.j, entry.sector, None, "crowd" in entry.flags,
                               title="person" in entry.flags))
@@ -121,7 +122,7 @@ def candidates(doc: Document, view: SentenceView) -> list[Candidate]:
         if typ == "GPE":
             # A state named as an actor is its government; a town is a place.
             country = _gpe_country(e)
-            if country is None:
+            if country is None or _in_place_phrase(toks, i):
                 continue
         elif typ == "NORP":
             country = _country_of_word(toks[j])
@@ -167,6 +168,21 @@ def candidates(doc: Document, view: SentenceView) -> list[Candidate]:
             c.sector = None  # a lone singular nisba is an adjective, not an actor
             c.entity = False
     return [c for c in out if c.sector is not None or c.entity]
+
+
+# Before a state's name, words that make it the place of the event, not a
+# party to it: "داخل سوريا", "قرب الحدود مع سوريا", "في العراق".
+_STATE_PLACE_PREPS = frozenset({"في", "وفي", "داخل", "قرب", "بقرب", "عبر", "وسط", "خارج", "شمال",
+                                "جنوب", "شرق", "غرب", "شمالي", "جنوبي", "شرقي", "غربي"})
+
+
+def _in_place_phrase(toks: list[Token], i: int) -> bool:
+    prev = toks[i - 1].norm if i > 0 else ""
+    if prev in _STATE_PLACE_PREPS:
+        return True
+    if prev == "مع" and i > 1 and toks[i - 2].base in ("حدود", "الحدود"):
+        return True  # "الحدود مع سوريا"
+    return False  # ("بسوريا": an entity after a clitic starts inside its token, never a candidate)
 
 
 def _gpe_country(e: dict[str, Any]) -> str | None:
@@ -227,6 +243,12 @@ def _number(tok: Token) -> bool:
 
 def _quantity(tok: Token) -> bool:
     return tok.norm.isdigit() or tok.norm in _QUANTITIES
+
+
+def _lam(tok: Token) -> bool:
+    """Whether a word carries the preposition ل (للمقاومة، لقوات)."""
+    n = tok.norm[1:] if tok.norm.startswith("و") else tok.norm
+    return len(n) > 3 and n[0] == "ل" and (n[1:].startswith("ل") or n[1:] != tok.base)
 
 
 def _prepositional(tok: Token) -> bool:
@@ -347,7 +369,7 @@ def assign(doc: Document, cands: list[Candidate], i: int, j: int, verb: bool,
             gap = 0
         if verb and gap and all(k in instruments for k in range(j, first.i)):
             gap = 0  # "قصفت طائرات التحالف": the planes' owner did it
-        if verb and event_type == "ASSAULT" and counted and not first.entity:
+        if verb and event_type == "ASSAULT" and counted and first.kind != "PER":
             pass  # "وقتل 4 جنود": a figure after a violent verb counts its victims (passive)
         elif verb and gap == 0 and not actors and not relative and not _prepositional(toks[first.i]) and (
             first.sector in AGENTIVE or first.crowd or first.entity
@@ -359,6 +381,10 @@ def assign(doc: Document, cands: list[Candidate], i: int, j: int, verb: bool,
             first.sector in AGENTIVE or first.crowd
         ):
             actors.append(first)  # هجوم المسلحين: the genitive is the attacker
+            after = after[1:]
+        elif (not verb and gap == 0 and not actors and event_type in ("ASSAULT", "PROTEST")
+              and _lam(toks[first.i]) and (first.sector in AGENTIVE or first.crowd)):
+            actors.append(first)  # "هجوم للمقاومة", "غارات للتحالف": ل names the doer
             after = after[1:]
     if event_type == "PROTEST":
         # A protest's target is named by "ضد/احتجاجا على X"; the nouns after a

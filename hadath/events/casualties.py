@@ -116,7 +116,16 @@ def figures(doc: Document, view: SentenceView) -> list[Figure]:
                 elif toks[k].base in _DUAL or toks[k].norm in _DUAL:
                     value, ev = 2, (h.i, k + 1)
                 elif _singular(toks[k]):
-                    if k == h.j:  # مقتل جندي, not مقتل أكثر من جندي
+                    verb = any(e.verb for e in h.entries)
+                    behind = _number_at(toks, k + 1, hi) if verb and k + 1 < hi else None
+                    if behind and behind[1] not in counted_things:
+                        # "وقتل مسلح 38 سائحا": the singular noun is the verb's
+                        # subject and the figure after it counts the victims.
+                        value, end = behind
+                        more, end = _coordinated(toks, end, hi, starts)
+                        value += more
+                        ev = (k + 1, end)
+                    elif k == h.j:  # مقتل جندي, not مقتل أكثر من جندي
                         value, ev = 1, (h.i, k + 1)
         if value is None and entry.position in ("before", "both"):
             k = h.i - 1
