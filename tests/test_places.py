@@ -507,3 +507,13 @@ def test_madrid_is_never_a_us_namesake() -> None:
 def test_bardo_is_not_b_plus_ordu_and_the_authorities_are_not_settat() -> None:
     out = places("جاء بعد أشهر من الهجوم على متحف باردو في تونس، وأبلغوا السلطات")
     assert [(p["text"], p["country"]) for p in out] == [("باردو", "TN"), ("تونس", "TN")]
+
+
+def test_a_village_in_a_region_or_beside_a_town() -> None:
+    out = places("أقيمت الحملة في بلدة فتقا في منطقة كسروان")
+    assert [(p["text"], p["country"], p["precision"]) for p in out] == [
+        ("فتقا", "LB", 3), ("كسروان", "LB", 2)]
+    out = places("قصفت المدفعية مواقع في قرى الحميرة المحاذية لكركوك")
+    assert (out[0]["text"], out[0].get("near")) == ("الحميرة", "Kirkuk")
+    # "الفترة الصباحية" is the morning shift, not Kuwait's Sabahiya.
+    assert places("واصل الموظفون العمل في الفترة الصباحية") == []

@@ -579,23 +579,25 @@ def _near_dict(doc: Document, start: int, end: int, p: Place) -> dict[str, Any]:
 # Nouns that introduce a named part of a town: "حي الشراونة في بعلبك".
 _PART_CUES = frozenset({"حي", "منطقه", "قريه", "بلده", "مخيم", "ناحيه", "قضاء", "مديريه",
                         "ضاحيه", "سجن", "حاجز", "معبر", "شارع", "ساحه", "ميدان",
-                        "معسكر", "تبه", "تله", "وادي", "جبل"})
+                        "معسكر", "تبه", "تله", "وادي", "جبل", "قري", "بلدات", "احياء"})
 
 
 # "X التابعة لـ Y": X belongs to (lies in) Y.
-_BELONGING = frozenset({"التابعه", "التابع"})
+# ("قرى الحميرة المحاذية لكركوك": beside it, placed at it like a village near a town.)
+_BELONGING = frozenset({"التابعه", "التابع", "المحاذيه", "المحاذي", "المجاوره", "المجاور"})
 
 
 def _contained(doc: Document, cands: list[Candidate], covered: set[int],
                plausible: Callable[..., bool]) -> list[tuple[int, dict[str, Any]]]:
     """Unknown quarters, camps and prisons inside a known town: "حي الشراونة
     في بعلبك", "سجن غويران بالحسكة", "قرية شنف التابعة لناحية نمرود", placed
-    at that town (precision 2, approximate)."""
+    at that town (precision 2, approximate); in a province or region
+    ("بلدة فتقا في منطقة كسروان"), at its point (precision 3)."""
     tokens = doc.tokens
     out = []
     for c in cands:
         p = c.chosen
-        if p is None or p.feature not in ("city", "district") or c.i < 2:
+        if p is None or p.feature not in ("city", "district", "admin1", "region") or c.i < 2:
             continue
         sentence = tokens[c.i].sentence
         k = c.i
