@@ -383,3 +383,14 @@ def test_roles_from_the_third_review():
     # "غارات نفذتها طائرات التحالف": the linking verb names the doer.
     (rec,) = only(events("وشنت غارات جوية نفذتها طائرات التحالف على معسكر للحوثيين أمس."), "ASSAULT")
     assert [a["text"] for a in rec["actors"]] == ["طائرات التحالف"]
+
+
+def test_merging_respects_realis_and_the_place_of_a_word_that_refers_back():
+    text = ("قصفت طائرات التحالف مواقع للحوثيين في صنعاء أمس. "
+            "وقال المتحدث إن الطائرات ستقصف مواقع أخرى الأسبوع المقبل.")
+    recs = only(events(text), "ASSAULT")
+    assert sorted(r["status"] for r in recs) == ["occurred", "planned"]
+    text = ("قتل خمسة جنود في هجوم على حاجز للجيش في حلب أمس. "
+            "وفي درعا، أسفر الهجوم على مقر للشرطة عن مقتل شرطيين.")
+    recs = only(events(text), "ASSAULT")
+    assert len(recs) == 2

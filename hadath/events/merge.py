@@ -6,7 +6,10 @@ PLOVER type when
   * it has no date of its own (an anaphoric "الهجوم", or an undated "دوي
     انفجار") and its own place, if any, does not contradict the record's; or
   * it lies in the same sentence as one of the record's mentions, or has the
-    same date, and neither date nor place contradicts.
+    same date, and neither date nor place contradicts;
+and it is realised as the record is (a planned or threatened event does not
+join one that happened).  An anaphoric noun ("الهجوم") prefers the record
+named by the same word family, if its own place agrees.
 Otherwise it opens a new record.  A record keeps every mention as evidence.
 """
 
@@ -39,15 +42,18 @@ def _place_key(p: dict[str, Any] | None) -> Any:
     return p.get("geonameid") or p.get("name") or p.get("text")
 
 
-def _places_agree(a: dict[str, Any] | None, b: dict[str, Any] | None) -> bool:
+def _places_agree(a: dict[str, Any] | None, b: dict[str, Any] | None,
+                  same_admin1: bool = False) -> bool:
     if a is None or b is None:
         return True
     if _place_key(a) == _place_key(b):
         return True
-    # A country and a place inside it, or two places of one admin1, can agree.
+    # A country and a place inside it agree; so, for a word that refers back
+    # ("الهجوم"), do two places of one admin1 (the Green Zone and Baghdad).
     if a.get("feature") == "country" or b.get("feature") == "country":
         return a.get("country") == b.get("country")
-    return False
+    return (same_admin1 and a.get("country") == b.get("country")
+            and a.get("admin1") is not None and a.get("admin1") == b.get("admin1"))
 
 
 def _dates_agree(a: dict[str, Any] | None, b: dict[str, Any] | None) -> bool:
@@ -63,24 +69,37 @@ def _modes_agree(a: str | None, b: str | None, typ: str) -> bool:
     return False
 
 
+# An event that happened (or was attempted, or is denied) is not one that
+# is planned or threatened: "ستشن غارات" does not join the raids of the day.
+_UNREALISED = frozenset({"planned", "threatened"})
+
+
+def _realis_agree(r: Record, m: Mention) -> bool:
+    return (r.mentions[0].status in _UNREALISED) == (m.status in _UNREALISED)
+
+
 def merge(mentions: list[Mention]) -> list[Record]:
     records: list[Record] = []
     for m in mentions:
         target = None
         if m.anaphoric and m.date is None:
-            # "الهجوم" refers back to the last record named by the same word family.
+            # "الهجوم" refers back to the last record named by the same word
+            # family, unless its own sentence places it elsewhere.
             target = next((r for r in reversed(records) if r.type == m.type and any(
                 x.entry.line == m.entry.line for x in r.mentions)), None)
-            if target is not None:
+            if target is not None and _realis_agree(target, m) and _places_agree(
+                    (p := target.placed()) and p.place, m.place, same_admin1=True):
                 target.mentions.append(m)
                 continue
+            target = None
         for r in reversed(records):
-            if r.type != m.type:
+            if r.type != m.type or not _realis_agree(r, m):
                 continue
             d = r.dated()
             p = r.placed()
             mode_ok = _modes_agree(r.mentions[0].mode, m.mode, m.type)
-            if m.date is None and (m.anaphoric or not m.place or _places_agree(p and p.place, m.place)):
+            if m.date is None and (not m.place or _places_agree(p and p.place, m.place,
+                                                                 same_admin1=m.anaphoric)):
                 if mode_ok or m.anaphoric:
                     target = r
                     break
