@@ -331,6 +331,8 @@ def test_the_kurdistan_region_of_iraq_names_iraq_too() -> None:
     ("عاد المقاتلون إلى جمهورية الشيشان", "Chechnya"),
     ("أعلن الوزير من السراي الحكومي أن المجلس سيجتمع", "Grand Serail (Beirut)"),
     ("هو مقر قيادة الجيش الليبي في محافظة الجفرة", "Jufra"),
+    ("تعرض مركز المسيال بقطاع ظهران الجنوب لقذائف", "Dhahran al-Janub"),
+    ("صدت البيشمركة هجوما على قرية تابعة لبعشيقة", "Bashiqa"),
 ])
 def test_regions_and_towns_the_news_names(text: str, name: str) -> None:
     assert name in [p["name"] for p in places(text)]
@@ -517,3 +519,13 @@ def test_a_village_in_a_region_or_beside_a_town() -> None:
     assert (out[0]["text"], out[0].get("near")) == ("الحميرة", "Kirkuk")
     # "الفترة الصباحية" is the morning shift, not Kuwait's Sabahiya.
     assert places("واصل الموظفون العمل في الفترة الصباحية") == []
+
+
+def test_a_province_named_again_by_its_bare_name() -> None:
+    out = places("أكد قائد المقاومة في محافظة البيضاء أن المقاومة تسيطر على مواقع في البيضاء")
+    assert [(p["text"], p["country"]) for p in out] == [("محافظة البيضاء", "YE"), ("البيضاء", "YE")]
+
+
+def test_a_regional_nisba_tells_the_country() -> None:
+    # "كفريا البقاعية" is Kefraya in the Bekaa, not Syria's Kafriya.
+    assert all(p["country"] != "SY" for p in places("عثر على السيارة في بلدة كفريا البقاعية"))

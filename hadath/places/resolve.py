@@ -400,6 +400,10 @@ def resolve(doc: Document, cands: list[Candidate], ctx: Counter) -> None:
     _same_name_again(doc, cands)
 
 
+# Gazetteer keys of first-level regions begin with these ("محافظه حمص").
+_REGION_KEY_HEADS = frozenset({"محافظه", "ولايه", "اقليم"})
+
+
 def _same_name_again(doc: Document, cands: list[Candidate]) -> None:
     """"مدينة الرمادي ... معركة استعادة الرمادي": a common word (الرمادي is
     also "grey") that the article has named after a locative noun names that
@@ -408,18 +412,28 @@ def _same_name_again(doc: Document, cands: list[Candidate]) -> None:
     alone: "العربي" tagged once as a place is still "Arab" elsewhere.)"""
     placed: dict[str, Place] = {}
     for c in cands:
-        if (c.chosen is not None and c.common and c.after_locative and c.article
-                and c.chosen.feature in ("city", "district", "admin1")):
+        if c.chosen is None or c.chosen.feature not in ("city", "district", "admin1"):
+            continue
+        if c.common and c.after_locative and c.article:
             placed.setdefault(c.key, c.chosen)
+        head, _, rest = c.key.partition(" ")
+        if rest and head in _REGION_KEY_HEADS and c.chosen.feature == "admin1":
+            placed.setdefault(rest, c.chosen)  # "محافظة البيضاء ... في البيضاء"
     if not placed:
         return
     tokens = doc.tokens
     for c in cands:
         p = placed.get(c.key)
         if (p is None or c.chosen is not None or c.approx is not None or not c.article
-                or p not in c.places or c.person or c.person_like or c.sea or c.outlet
+                or c.person or c.person_like or c.sea or c.outlet
                 or c.head or c.accord or c.adjectival):
             continue
+        if p not in c.places:
+            # The region named again by its bare name: its town of that name.
+            p = next((q for q in c.places if q.country == p.country and q.admin1
+                      and q.admin1 == p.admin1 and q.feature in ("city", "district")), None)
+            if p is None:
+                continue
         prev = tokens[c.i - 1] if c.i else None
         if prev is not None and prev.is_word and prev.prefix.endswith("ال"):
             continue  # "الثوب الرمادي": an adjective after a definite noun
