@@ -332,7 +332,7 @@ def test_the_kurdistan_region_of_iraq_names_iraq_too() -> None:
     ("أعلن الوزير من السراي الحكومي أن المجلس سيجتمع", "Grand Serail (Beirut)"),
     ("هو مقر قيادة الجيش الليبي في محافظة الجفرة", "Jufra"),
     ("تعرض مركز المسيال بقطاع ظهران الجنوب لقذائف", "Dhahran al-Janub"),
-    ("صدت البيشمركة هجوما على قرية تابعة لبعشيقة", "Bashiqa"),
+    ("صدت البيشمركة هجوما على بلدة بعشيقة شمال الموصل", "Bashiqa"),
 ])
 def test_regions_and_towns_the_news_names(text: str, name: str) -> None:
     assert name in [p["name"] for p in places(text)]
