@@ -120,6 +120,23 @@ def test_undated_event_falls_back_to_reference_week():
     assert e["mode"] == "aerial"
 
 
+def test_past_perfect_event_gets_no_reference_date():
+    # "وكان ... قد شن" tells what had happened before the news: the article's
+    # week would date it wrongly.  The verb continuing the sentence shares it.
+    evs = events("وكان تنظيم داعش قد شن هجوما على قاعدة عسكرية في الرمادي وقتل خمسة جنود.",
+                 date="2015-07-31")
+    assert evs and all(e["date"] is None for e in evs)
+    evs = events("وسبق أن فجر انتحاري نفسه في مسجد بالقطيف.", date="2015-07-31")
+    assert only(evs, "ASSAULT")[0]["date"] is None
+    # قد with no كان before it is the present perfect of news: dated as usual.
+    evs = events("وقد شن تنظيم داعش هجوما على قاعدة عسكرية في الرمادي.", date="2015-07-31")
+    assert only(evs, "ASSAULT")[0]["date"] == {"value": "2015-07-31", "precision": "week"}
+    # A time of its own still dates it.
+    evs = events("وكانت طائرات التحالف قد قصفت مواقع للحوثيين في صعدة يوم الجمعة الماضي.",
+                 date="2015-07-31")
+    assert only(evs, "ASSAULT")[0]["date"] == {"value": "2015-07-24", "precision": "day"}
+
+
 def test_time_of_the_saying_does_not_date_the_event():
     # "أمس" dates the minister's statement; the attack happened on Friday.
     evs = events("قال الوزير أمس إن الهجوم وقع يوم الجمعة في بغداد.", date="2015-07-20")

@@ -61,7 +61,10 @@ def _record_dict(doc: Document, r: Record, fallback_date, fallback_place) -> dic
     if dated is not None:
         date = dict(dated.date)
         date_source = "sentence"
-    elif fallback_date is not None and best_status(r) in ("occurred", "attempted", "denied"):
+    elif (fallback_date is not None and best_status(r) in ("occurred", "attempted", "denied")
+          and not all(m.background for m in r.mentions)):
+        # (An event told only in the past perfect, "كان قد", happened before
+        # the news: the article's week would be wrong, and no date is right.)
         date = {"value": fallback_date[0], "precision": "week"}
         date_source = fallback_date[1]
     else:

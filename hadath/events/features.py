@@ -29,6 +29,9 @@ from hadath.resources import read_lines
 from hadath.text.matcher import PhraseMatcher
 from hadath.text.normalise import normalise_string
 
+# Cues read for the records only (added after the filter was last tuned).
+NOT_FEATURES = frozenset({"background", "past"})
+
 _MAX_NUM = 3  # numbers are bucketed by digit count
 _EARLY = 6  # a trigger within this many tokens of the start is the sentence's main predicate
 _QTY_BEFORE, _QTY_AFTER = 2, 3  # where a participant count stands around its trigger
@@ -92,7 +95,8 @@ def sentence_features(view: SentenceView, tokens: list[Token]) -> list[str]:
             if h.i - view.tok_start < 3:
                 feats.append(f"T:{t}:initial")
             for c in cues_for(view, tokens, h.i, h.j):
-                feats.append(f"C:{t}:{c.cue}")
+                if c.cue not in NOT_FEATURES:
+                    feats.append(f"C:{t}:{c.cue}")
     if not types_seen:
         feats.append("T:none")
     for h in view.instruments:
@@ -107,7 +111,8 @@ def sentence_features(view: SentenceView, tokens: list[Token]) -> list[str]:
         if "roles" not in h.entries[0].flags:
             feats.append("S:" + h.entries[0].sector)
     for h in view.cues:
-        feats.append("c:" + h.entries[0].cue)
+        if h.entries[0].cue not in NOT_FEATURES:
+            feats.append("c:" + h.entries[0].cue)
     if view.question:
         feats.append("Q")
     feats += _scene_features(view, tokens, types_seen)

@@ -62,6 +62,7 @@ class Mention:
     # An anaphoric mention ("الغارات") in a sentence the filter finds no event
     # in: it may only add to a record that other mentions found.
     below_gate: bool = False
+    background: bool = False  # "كان قد شن هجوما": told as what had happened before
     unidentified: dict[str, Any] | None = None
 
     def trigger_span(self, doc: Document) -> dict[str, Any]:
@@ -261,11 +262,16 @@ def mentions(doc: Document, views: list[SentenceView]) -> list[Mention]:
                         [c.to_dict(doc) for c in roles.recipients], confidence=conf)
             m.anaphoric = anaphoric
             m.figures_hint = bool(sent_figures)
+            # The past perfect carries over the verbs that continue its
+            # sentence: "وكان داعش قد شن هجوما ... وقتل خمسة جنود".
+            m.background = any(c.cue == "background" for c in cues) or any(
+                o.background for o in local)
             if "participant" in entry.flags and not m.actors:
                 # "المتظاهرون" names the protest by its participants: they are its actors.
                 part = next((c for c in cands if c.i <= h.i < c.j), None)
                 m.actors = [part.to_dict(doc)] if part else [
-                    {**m.trigger_span(doc), "sector": "CVL", "country": None}]            # Violent crowd action is a riot (PLOVER PROTEST/riot), not an assault.
+                    {**m.trigger_span(doc), "sector": "CVL", "country": None}]
+            # Violent crowd action is a riot (PLOVER PROTEST/riot), not an assault.
             if m.type == "ASSAULT" and m.mode in _VIOLENT_CROWD_MODES and any(
                 a.get("_crowd") for a in m.actors
             ):

@@ -20,6 +20,9 @@ from hadath.events.lexicon import (
 
 # Tokens that end a clause for the purposes of cue scope.
 CLAUSE_BREAKS = frozenset(".,،؛;:!?؟\"«»()[]")
+# How many words may stand between an auxiliary and its قد: the subject
+# ("وكان تنظيم الدولة الإسلامية قد شن").
+_AUX_REACH = 5
 
 
 @dataclass(slots=True)
@@ -128,6 +131,12 @@ def cues_for(view: SentenceView, tokens: list[Token], i: int, j: int,
                     out.append(c)
             elif c.scope == "after":
                 if h.i >= j and h.i - j < near:
+                    out.append(c)
+            elif c.scope == "pluperfect":
+                if (h.j <= i and i - h.j < before and not clause_gap(tokens, h.j, i)
+                        and any(a.j <= h.i and h.i - a.j < _AUX_REACH
+                                and a.entries[0].scope == "aux"
+                                and not clause_gap(tokens, a.j, h.i) for a in view.cues)):
                     out.append(c)
             elif c.scope == "quantifies":
                 # "عشرات الهجمات", "مئات من الغارات": the count is of the events
